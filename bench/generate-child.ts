@@ -1,0 +1,7 @@
+// Runs one generate in its own process so peak RSS is the run's own; prints one JSON line.
+import { generate } from '../engine/index.ts';
+import { billingBinding } from '../scenarios/billing/billing-binding.ts';
+
+const [scenarioFile, engine, out, days, databaseUrl] = process.argv.slice(2);
+const r = await generate(billingBinding, { scenarioFile: scenarioFile!, engine: engine as 'pglite' | 'postgres', outDir: out!, days: days ? Number(days) : undefined, databaseUrl, quiet: true, log: () => {} });
+process.stdout.write(JSON.stringify({ wallMs: r.wallMs, events: r.events, rows: r.manifest.totalRows, peakRssMb: process.resourceUsage().maxRSS / 1024, dump: `${r.dir}/dump.sql` }) + '\n');

@@ -1,0 +1,106 @@
+// npm run bench: generation throughput against an insert floor, scaling with tenants, and per-test
+// provisioning for every via and isolation mode against naive restore. Figures go in the README.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { closeSnapshotDatabases, snapshotDatabase, type Isolation, type Via } from '../engine/testing/index.ts';
+import { restoreToServer } from '../engine/snapshot/restore-server.ts';
+import { dropOwnedDatabase } from '../engine/safety/index.ts';
+import { fmtMs, percentile } from './stats.ts';
+
+const SERVER = process.env.SIM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const OUT = '.bench';
+const only = process.argv[2]; // optional: generate | scaling | provisioning
+const log = (s: string) => process.stdout.write(s + '\n');
+
+function child(script: string, args: string[]): any {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, CI: '1' } });
+  if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+function benchGenerate() {
+  log('\n## Generation: baseline-45d, side by side with the insert floor (same rows, one INSERT each, same driver)');
+  log('engine    wall      events/s  rows/s    peak RSS   floor     ratio   (floor peak RSS)');
+  for (const engine of ['pglite', 'postgres'] as const) {
+    const r = child('bench/generate-child.ts', ['scenarios/baseline-45d.yaml', engine, join(OUT, engine), '', SERVER]);
+    const f = child('bench/insert-floor.ts', [r.dump, engine, SERVER]);
+    log(`${engine.padEnd(9)} ${fmtMs(r.wallMs).padEnd(9)} ${(r.events / (r.wallMs / 1000)).toFixed(0).padEnd(9)} ${(r.rows / (r.wallMs / 1000)).toFixed(0).padEnd(9)} ${(r.peakRssMb.toFixed(0) + ' MB').padEnd(10)} ${fmtMs(f.floorMs).padEnd(9)} ${(r.wallMs / f.floorMs).toFixed(2)}x   (${f.peakRssMb.toFixed(0)} MB; ${r.rows} rows, ${r.events} events)`);
+  }
+}
+
+function benchScaling() {
+  const days = Number(process.env.SIM_BENCH_SCALING_DAYS ?? 15);
+  log(`\n## Scaling with tenants (pglite, ${days} days of baseline-45d behaviour)`);
+  log('tenants  wall      rows      time ratio');
+  const base = readFileSync('scenarios/baseline-45d.yaml', 'utf8');
+  let first = 0;
+  for (const k of [1, 2, 4]) {
+    const dir = join(OUT, `scale-${k}x`);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'baseline-45d.yaml');
+    writeFileSync(file, base.replace('    value: 320', `    value: ${320 * k}`).replace('    mean: 2.5', `    mean: ${2.5 * k}`));
+    const r = child('bench/generate-child.ts', [file, 'pglite', join(dir, 'out'), String(days)]);
+    first ||= r.wallMs;
+    log(`${String(320 * k).padEnd(8)} ${fmtMs(r.wallMs).padEnd(9)} ${String(r.rows).padEnd(9)} ${(r.wallMs / first).toFixed(2)}x`);
+  }
+}
+
+async function benchProvisioning() {
+  const snapshot = 'snapshots/baseline-45d';
+  const n = Number(process.env.SIM_BENCH_TESTS ?? 50);
+  log(`\n## Per-test provisioning of ${snapshot} (${n} tests each; one-time setup reported separately)`);
+  log('via      isolation    setup      median     p95');
+  const vias = (process.env.SIM_BENCH_VIAS?.split(',') as Via[] | undefined) ?? ['url', 'pglite'];
+  let stopContainer: (() => Promise<unknown>) | undefined;
+  if (process.env.SIM_POSTGRES_IMAGE && !process.env.SIM_DOCKER_ADMIN_URL) {
+    const { startDockerPostgres } = await import('../engine/db/docker-server.ts');
+    const t0 = performance.now();
+    const { container, adminUrl } = await startDockerPostgres();
+    log(`container start: ${fmtMs(performance.now() - t0)}`);
+    process.env.SIM_DOCKER_ADMIN_URL = adminUrl;
+    stopContainer = () => container.stop();
+  }
+  if (process.env.SIM_DOCKER_ADMIN_URL && !vias.includes('docker')) vias.push('docker');
+  const results: Record<string, number> = {};
+  for (const via of vias) {
+    for (const isolation of ['transaction', 'clone'] as Isolation[]) {
+      const t0 = performance.now();
+      const first = await snapshotDatabase({ snapshot, via, isolation });
+      await first.close();
+      const setupMs = performance.now() - t0;
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const s = performance.now();
+        const t = await snapshotDatabase({ snapshot, via, isolation });
+        await t.db.execute(`SELECT 1`);
+        await t.close();
+        times.push(performance.now() - s);
+      }
+      results[`${via}/${isolation}`] = percentile(times, 50);
+      log(`${via.padEnd(8)} ${isolation.padEnd(12)} ${fmtMs(setupMs).padEnd(10)} ${fmtMs(percentile(times, 50)).padEnd(10)} ${fmtMs(percentile(times, 95))}`);
+    }
+  }
+  await closeSnapshotDatabases();
+  await stopContainer?.();
+  const naive: number[] = [];
+  const naiveRuns = Number(process.env.SIM_BENCH_NAIVE ?? 5);
+  for (let i = 0; i < naiveRuns; i++) {
+    const s = performance.now();
+    const r = await restoreToServer(snapshot, SERVER, { purpose: 'bench' });
+    naive.push(performance.now() - s);
+    await dropOwnedDatabase(SERVER, r.name, { project: 'facade-sim' });
+  }
+  const naiveMedian = percentile(naive, 50);
+  log(`naive    psql -f      -          ${fmtMs(naiveMedian).padEnd(10)} ${fmtMs(percentile(naive, 95))}   (${naiveRuns} runs)`);
+  const best = Math.min(...Object.values(results));
+  log(`best mode vs naive restore: ${(naiveMedian / best).toFixed(0)}x faster`);
+}
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+log(`facade-sim bench: node ${process.version}, ${execFileSync('nproc').toString().trim()} cores, server ${SERVER.replace(/:[^:@/]*@/, ':***@')}`);
+if (!only || only === 'generate') benchGenerate();
+if (!only || only === 'scaling') benchScaling();
+if (!only || only === 'provisioning') await benchProvisioning();

@@ -1,0 +1,3 @@
+export class UsageError extends Error {
+  readonly exitCode = 2;
+}

@@ -1,0 +1,5 @@
+import type { PgDatabase } from 'drizzle-orm/pg-core';
+import type * as schema from './schema.ts';
+
+/** A drizzle Postgres database over node-postgres or PGlite: the app runs on either. */
+export type BillingDb = PgDatabase<any, typeof schema>;

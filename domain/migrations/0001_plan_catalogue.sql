@@ -1,0 +1,27 @@
+-- The price catalogue is data the application ships with: per-seat prices, monthly and annual
+-- (annual = 10 months, two months free), in USD, EUR and GBP.
+INSERT INTO "plans" ("code", "name", "interval", "currency", "unit_amount_cents", "included_seats") VALUES
+  ('starter', 'Starter', 'month', 'USD', 900, 1),
+  ('starter', 'Starter', 'year', 'USD', 9000, 1),
+  ('team', 'Team', 'month', 'USD', 1900, 1),
+  ('team', 'Team', 'year', 'USD', 19000, 1),
+  ('business', 'Business', 'month', 'USD', 3900, 1),
+  ('business', 'Business', 'year', 'USD', 39000, 1),
+  ('enterprise', 'Enterprise', 'month', 'USD', 7900, 1),
+  ('enterprise', 'Enterprise', 'year', 'USD', 79000, 1),
+  ('starter', 'Starter', 'month', 'EUR', 800, 1),
+  ('starter', 'Starter', 'year', 'EUR', 8000, 1),
+  ('team', 'Team', 'month', 'EUR', 1800, 1),
+  ('team', 'Team', 'year', 'EUR', 18000, 1),
+  ('business', 'Business', 'month', 'EUR', 3600, 1),
+  ('business', 'Business', 'year', 'EUR', 36000, 1),
+  ('enterprise', 'Enterprise', 'month', 'EUR', 7200, 1),
+  ('enterprise', 'Enterprise', 'year', 'EUR', 72000, 1),
+  ('starter', 'Starter', 'month', 'GBP', 700, 1),
+  ('starter', 'Starter', 'year', 'GBP', 7000, 1),
+  ('team', 'Team', 'month', 'GBP', 1500, 1),
+  ('team', 'Team', 'year', 'GBP', 15000, 1),
+  ('business', 'Business', 'month', 'GBP', 3100, 1),
+  ('business', 'Business', 'year', 'GBP', 31000, 1),
+  ('enterprise', 'Enterprise', 'month', 'GBP', 6300, 1),
+  ('enterprise', 'Enterprise', 'year', 'GBP', 63000, 1);

@@ -1,0 +1,32 @@
+import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
+import { postgresImage } from './postgres-image.ts';
+import type { ToolRunner } from './server-database.ts';
+
+/**
+ * A throwaway PostgreSQL in a container, tuned for disposable data: RAM-backed data directory and
+ * fsync off (the data can always be regenerated), so template clones are fast.
+ */
+export async function startDockerPostgres(image = postgresImage()): Promise<{ container: StartedPostgreSqlContainer; adminUrl: string; tools: ToolRunner }> {
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  const container = await new PostgreSqlContainer(image)
+    .withDatabase('postgres')
+    .withUsername('postgres')
+    .withPassword('sim')
+    .withTmpFs({ '/var/lib/postgresql/data': 'rw' })
+    .withCommand(['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'timezone=UTC'])
+    .start();
+  const adminUrl = container.getConnectionUri();
+  // Client tools run inside the container, so pg_dump always matches the server's version.
+  const tools: ToolRunner = async (argv, stdin) => {
+    let inside = argv.map((a) => a.replace(adminUrl.replace(/\/[^/]*$/, ''), 'postgres://postgres:sim@127.0.0.1:5432'));
+    if (stdin !== undefined) {
+      // container exec has no stdin: hand the input over as a file.
+      await container.copyContentToContainer([{ content: stdin, target: '/tmp/sim-input.sql' }]);
+      inside = inside.map((a) => (a === '/dev/stdin' ? '/tmp/sim-input.sql' : a));
+    }
+    const result = await container.exec(inside, { env: { PGTZ: 'UTC' } });
+    if (result.exitCode !== 0) throw new Error(`${argv[0]} in container exited with ${result.exitCode}: ${result.stderr || result.output}`);
+    return result.stdout;
+  };
+  return { container, adminUrl, tools };
+}

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import pg from 'pg';
+import { DUMP_SESSION_SQL } from './introspect.ts';
+import { sleepReal, type EngineKind, type LatencyFn, type SimDatabase } from './sim-database.ts';
+
+/** Runs a PostgreSQL client tool (pg_dump/psql) and returns stdout; how depends on the engine (host PATH or inside a container). */
+export type ToolRunner = (argv: string[], stdin?: string) => Promise<string>;
+
+export function hostToolRunner(env: NodeJS.ProcessEnv): ToolRunner {
+  return (argv, stdin) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (d) => out.push(d));
+      child.stderr.on('data', (d) => err.push(d));
+      child.on('error', (e) => reject(new Error(`${argv[0]} could not start (${e.message}); install the PostgreSQL client tools so it is on PATH`)));
+      child.on('close', (code) => {
+        if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+        else reject(new Error(`${argv[0]} exited with ${code}: ${Buffer.concat(err).toString('utf8').trim()}`));
+      });
+      child.stdin.end(stdin ?? '');
+    });
+}
+
+export async function openServerDatabase(options: {
+  engine: EngineKind;
+  url: string;
+  tools: ToolRunner;
+  latencyMs?: LatencyFn;
+  onClose?: () => Promise<void>;
+}): Promise<SimDatabase> {
+  // A single connection: one writer keeps sequence values and row order deterministic.
+  const client = new pg.Client({ connectionString: options.url, application_name: 'facade-sim' });
+  await client.connect();
+  // A run's database is disposable (a crash means a rerun, never data loss), so commits need not
+  // wait for the WAL flush: the same rows, several times faster on a server with fsync on.
+  await client.query(`SET timezone = 'UTC'; SET synchronous_commit = off`);
+  if (options.latencyMs) {
+    const latency = options.latencyMs;
+    const original = client.query.bind(client) as (...a: unknown[]) => unknown;
+    (client as any).query = async (...args: unknown[]) => {
+      await sleepReal(latency());
+      return original(...args);
+    };
+  }
+  const psql = (sql: string[]) =>
+    options.tools(['psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', options.url, ...sql.flatMap((s) => ['-c', s])]);
+  return {
+    engine: options.engine,
+    url: options.url,
+    driver: client,
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await client.query(sql, params as any[])).rows as T[];
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+    async copyOut(select: string) {
+      return psql([DUMP_SESSION_SQL, `COPY (${select}) TO STDOUT`]);
+    },
+    async dumpSchema() {
+      return options.tools(['pg_dump', '--schema-only', '--no-owner', '--no-privileges', '--no-tablespaces', '--exclude-schema=sim_meta', '-d', options.url]);
+    },
+    async versions() {
+      const row = (await client.query(`SELECT current_setting('server_version') AS v`)).rows[0];
+      const pgDump = (await options.tools(['pg_dump', '--version'])).trim();
+      return { postgres: `PostgreSQL ${row.v}`, pgDump };
+    },
+    async close() {
+      await client.end();
+      await options.onClose?.();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+export type EngineKind = 'pglite' | 'postgres' | 'docker';
+
+/**
+ * A database the simulator created and owns for one run. Engines differ in where the database
+ * lives and how pg_dump is reached; everything above this interface is engine-agnostic.
+ */
+export interface SimDatabase {
+  readonly engine: EngineKind;
+  /** Connection URL for server engines (the run's own sim_ database), undefined when embedded. */
+  readonly url: string | undefined;
+  /** The driver object drizzle wraps: a PGlite instance or a pg.Client. */
+  readonly driver: unknown;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  exec(sql: string): Promise<void>;
+  /** Text of `COPY (select) TO STDOUT` in the dump session settings. */
+  copyOut(select: string): Promise<string>;
+  /** pg_dump --schema-only output (raw; canonicalised by the snapshot writer). */
+  dumpSchema(): Promise<string>;
+  versions(): Promise<{ postgres: string; pgDump: string }>;
+  close(): Promise<void>;
+}
+
+/** Real-time latency injected before each database call: proves ordering never depends on it. */
+export type LatencyFn = () => number;
+
+export const sleepReal = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,60 @@
+import type { HttpHandler } from 'msw';
+import type { SimClock } from '../clock/sim-clock.ts';
+import type { SimDatabase } from '../db/sim-database.ts';
+import type { RandomStream } from '../rng/random-stream.ts';
+import type { Scheduler } from '../scheduler/scheduler.ts';
+import type { SideEffectLedger } from '../vendors/side-effect-ledger.ts';
+import type { TenantKey } from '../snapshot/diff-snapshots.ts';
+
+/** What the engine needs to know about a scenario file; the rest is the binding's business. */
+export interface LoadedScenario<S = unknown> {
+  file: string;
+  name: string;
+  seed: string | number;
+  startMs: number;
+  days: number;
+  /** Days before start that the scenario may backdate (e.g. tenants that signed up last year). */
+  historyDays: number;
+  /** sha256 of the scenario file's bytes: a changed scenario (seed included) makes its snapshot stale. */
+  hash: string;
+  value: S;
+}
+
+export interface SimContext<S = unknown> {
+  scenario: LoadedScenario<S>;
+  rng: RandomStream;
+  clock: SimClock;
+  scheduler: Scheduler;
+  db: SimDatabase;
+  ledger: SideEffectLedger;
+  startMs: number;
+  endMs: number;
+  /** Real-time latency for vendor stubs (determinism tests inject it). */
+  vendorLatencyMs?: () => number;
+}
+
+/**
+ * Everything application-specific the engine needs, supplied by scenarios/: the engine never
+ * imports an application. A second application is simulated by writing another binding.
+ */
+export interface AppBinding<S = any> {
+  /** Application name for provenance, e.g. "billing (domain/ facade)". */
+  app: string;
+  /** Bumped when actors change output for the same scenario and seed (drizzle-seed's versioned generators). */
+  generatorVersion: string;
+  scenariosDir: string;
+  loadScenario(file: string): LoadedScenario<S>;
+  /** Migration files in order: their normalised hash is the snapshot's schemaHash. */
+  schemaFiles(): { name: string; sql: string }[];
+  migrate(db: SimDatabase): Promise<void>;
+  vendorNames: string[];
+  vendorHandlers(ctx: SimContext<S>): HttpHandler[];
+  /** Vendor credentials the app will be given (checked against live-key patterns). */
+  vendorCredentials(): Record<string, string>;
+  start(ctx: SimContext<S>): Promise<void>;
+  /** Columns holding scheduled future instants (table.column) and how far ahead they may reach, for the clock-leak check. */
+  futureColumns?: { columns: string[]; maxDays: number };
+  invariants?(db: SimDatabase): Promise<{ name: string; violations: number }[]>;
+  /** How `sim diff` attributes rows to tenants. */
+  tenantKey?: TenantKey;
+}

@@ -1,0 +1,176 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SimClock } from '../clock/sim-clock.ts';
+import { openEngine } from '../db/open-engine.ts';
+import type { EngineKind, SimDatabase } from '../db/sim-database.ts';
+import { RandomStream } from '../rng/random-stream.ts';
+import { installSeededGlobals } from '../rng/seeded-globals.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
+import { dumpDatabase } from '../snapshot/dump-database.ts';
+import type { Manifest } from '../snapshot/manifest.ts';
+import { DUMP_FILE, SIDE_EFFECTS_FILE, readSnapshot, writeSnapshot } from '../snapshot/snapshot-files.ts';
+import { acquireDirLock } from '../util/dir-lock.ts';
+import { startVendorHarness } from '../vendors/vendor-harness.ts';
+import { SideEffectLedger } from '../vendors/side-effect-ledger.ts';
+import { assertFakeCredentials, installEgressGuard } from '../safety/index.ts';
+import type { AppBinding, LoadedScenario, SimContext } from './app-binding.ts';
+import { checkClockLeaks } from './clock-leak-check.ts';
+import { createProgress } from './progress.ts';
+import { schemaHash } from './schema-hash.ts';
+import { toolVersions } from './tool-versions.ts';
+import { diffSnapshots, formatDiff } from '../snapshot/diff-snapshots.ts';
+
+export interface GenerateOptions {
+  scenarioFile: string;
+  seed?: string | number;
+  days?: number;
+  outDir: string;
+  engine: EngineKind;
+  databaseUrl?: string;
+  allowRemoteHosts?: string[];
+  maxEvents?: number;
+  maxEventsPerInstant?: number;
+  /** Inject random real-time latency (ms, upper bound) into database calls and vendor stubs. */
+  chaosLatencyMs?: number;
+  strictRandom?: boolean;
+  quiet?: boolean;
+  /** Write nothing: run, dump and return the bytes (sim verify). */
+  dryRun?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface GenerateResult {
+  dir: string;
+  manifest: Manifest;
+  files: Record<string, string>;
+  wallMs: number;
+  events: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export function reproduceCommand(o: GenerateOptions, s: Pick<LoadedScenario, 'seed' | 'days'>): string {
+  const parts = ['npx sim generate', o.scenarioFile, `--seed ${s.seed}`, `--days ${s.days}`, `--engine ${o.engine}`];
+  if (o.engine === 'postgres') parts.push('--database-url <url>');
+  if (o.chaosLatencyMs) parts.push(`--chaos-latency-ms ${o.chaosLatencyMs}`);
+  return parts.join(' ');
+}
+
+export async function generate(binding: AppBinding, options: GenerateOptions): Promise<GenerateResult> {
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const began = performance.now();
+  const loaded = binding.loadScenario(options.scenarioFile);
+  const scenario: LoadedScenario = {
+    ...loaded,
+    seed: options.seed ?? loaded.seed,
+    days: options.days ?? loaded.days,
+  };
+  if (!(scenario.days >= 1 && scenario.days <= 3660)) throw Object.assign(new Error(`--days must be between 1 and 3660, got ${scenario.days}`), { exitCode: 2 });
+  const startMs = scenario.startMs;
+  const endMs = startMs + scenario.days * DAY_MS;
+  const historyStartMs = startMs - scenario.historyDays * DAY_MS;
+  const dir = resolve(options.outDir, scenario.name);
+  const limits = { maxEvents: options.maxEvents ?? 5_000_000, maxEventsPerInstant: options.maxEventsPerInstant ?? 200_000 };
+  // A seed or day count given on the command line is a different snapshot than the file's: it
+  // is recorded, and the scenario hash covers it so `sim check` can tell.
+  const overridden = String(scenario.seed) !== String(loaded.seed) || scenario.days !== loaded.days;
+  const scenarioHash = overridden ? `${scenario.hash}+seed=${scenario.seed}+days=${scenario.days}` : scenario.hash;
+
+  // The VOPR habit: the seed and every derived option first, so any log can be replayed.
+  log(`sim generate: scenario=${scenario.name} seed=${scenario.seed} days=${scenario.days} start=${new Date(startMs).toISOString()} end=${new Date(endMs).toISOString()} history_days=${scenario.historyDays}`);
+  log(`  engine=${options.engine} out=${dir} generator=${binding.generatorVersion} max_events=${limits.maxEvents} max_events_per_instant=${limits.maxEventsPerInstant}${options.chaosLatencyMs ? ` chaos_latency_ms=${options.chaosLatencyMs}` : ''}`);
+
+  assertFakeCredentials(binding.vendorCredentials());
+  const release = options.dryRun ? () => {} : acquireDirLock(dir, `${scenario.name}-${scenario.seed}`);
+  let db: SimDatabase | undefined;
+  try {
+    const realRandom = Math.random;
+    const latency = options.chaosLatencyMs ? () => realRandom() * options.chaosLatencyMs! : undefined;
+    db = await openEngine({ engine: options.engine, databaseUrl: options.databaseUrl, allowRemoteHosts: options.allowRemoteHosts, latencyMs: latency });
+    await binding.migrate(db);
+
+    const rng = new RandomStream(scenario.seed);
+    const clock = new SimClock(startMs);
+    const restoreGlobals = installSeededGlobals(rng.fork('globals'), options.strictRandom ? 'strict' : 'seeded');
+    const ledger = new SideEffectLedger(() => clock.nowMs());
+    const scheduler = new Scheduler(endMs, limits);
+    const ctx: SimContext = { scenario, rng, clock, scheduler, db, ledger, startMs, endMs, vendorLatencyMs: latency };
+    const dbUrl = db.url ? new URL(db.url) : undefined;
+    const guard = installEgressGuard({ allow: dbUrl ? [{ host: dbUrl.hostname, port: Number(dbUrl.port || 5432) }] : [] });
+    const harness = startVendorHarness(binding.vendorHandlers(ctx));
+    const progress = createProgress(process.stderr, scenario.days, startMs, options.quiet);
+    try {
+      await binding.start(ctx);
+      await scheduler.run({
+        advanceTo: (ms) => clock.advanceTo(ms),
+        onEvent: (_e, executed) => progress.update(clock.nowMs(), executed),
+      });
+      clock.advanceTo(endMs);
+    } finally {
+      progress.done();
+      harness.close();
+      guard.uninstall();
+      restoreGlobals();
+      clock.uninstall();
+    }
+    harness.assertClean();
+    guard.assertClean();
+
+    await checkClockLeaks(db, historyStartMs, endMs, { futureColumns: binding.futureColumns?.columns, maxFutureDays: binding.futureColumns?.maxDays });
+    const invariants = binding.invariants ? await binding.invariants(db) : [];
+    const broken = invariants.filter((i) => i.violations > 0);
+    if (broken.length > 0) log(`  warning: invariants violated: ${broken.map((b) => `${b.name}=${b.violations}`).join(', ')}`);
+
+    const { sql, rowCounts } = await dumpDatabase(db);
+    const versions = { ...toolVersions(), ...(await db.versions()) };
+    const totalRows = Object.values(rowCounts).reduce((a, b) => a + b, 0);
+    const files = { [DUMP_FILE]: sql, [SIDE_EFFECTS_FILE]: ledger.toJsonl() };
+    const manifestBase: Omit<Manifest, 'files'> = {
+      format: 1,
+      scenario: scenario.name,
+      seed: scenario.seed,
+      days: scenario.days,
+      engine: options.engine,
+      simulated: { start: new Date(startMs).toISOString(), end: new Date(endMs).toISOString(), historyStart: new Date(historyStartMs).toISOString() },
+      rowCounts,
+      totalRows,
+      schemaHash: schemaHash(binding.schemaFiles()),
+      scenarioHash,
+      generatorVersion: binding.generatorVersion,
+      versions,
+      invariants: invariants.map((i) => ({ name: i.name, violations: i.violations })),
+      provenance: {
+        synthetic: true,
+        statement: `Synthetic data. Produced by simulating scenario '${scenario.name}' (seed ${scenario.seed}, ${scenario.days} days) through the ${binding.app} with every vendor stubbed (${binding.vendorNames.join(', ')}). No production row is in it, and no learned profile or production statistics were used.`,
+        application: binding.app,
+        stubbedVendors: binding.vendorNames,
+        learnedProfile: null,
+        privacyPolicy: null,
+        containsProductionData: false,
+      },
+    };
+    const wallMs = performance.now() - began;
+    if (options.dryRun) {
+      return { dir, manifest: { ...manifestBase, files: {} }, files, wallMs, events: scheduler.executed };
+    }
+    let previous;
+    try {
+      previous = existsSync(join(dir, 'manifest.json')) ? readSnapshot(dir) : undefined;
+    } catch {
+      previous = undefined;
+    }
+    const manifest = writeSnapshot(dir, files, manifestBase);
+    log(`wrote ${dir}: ${totalRows} rows in ${Object.keys(rowCounts).length} tables, ${ledger.entries.length} side effects, ${scheduler.executed} events, ${(wallMs / 1000).toFixed(1)} s`);
+    if (previous && previous.manifest.files[DUMP_FILE] !== manifest.files[DUMP_FILE]) {
+      log(formatDiff(diffSnapshots(previous.dumpText, sql, previous.manifest, manifest, binding.tenantKey)));
+    }
+    return { dir, manifest, files, wallMs, events: scheduler.executed };
+  } catch (error) {
+    const e = error as Error & { exitCode?: number };
+    e.message += `\n  seed=${scenario.seed}; reproduce with: ${reproduceCommand(options, scenario)}`;
+    throw e;
+  } finally {
+    await db?.close().catch(() => {});
+    release();
+  }
+}

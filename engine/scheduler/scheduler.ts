@@ -1,0 +1,84 @@
+import { EventQueue, type SimEvent } from './event-queue.ts';
+
+export interface SchedulerLimits {
+  /** Hard cap on events executed in one run: a runaway actor fails loudly instead of filling the disk. */
+  maxEvents: number;
+  /** Hard cap on events at one simulated instant: an actor rescheduling itself at "now" is a loop. */
+  maxEventsPerInstant: number;
+}
+
+export class SimulationLimitError extends Error {
+  readonly exitCode = 1;
+}
+
+export interface SchedulerHooks {
+  advanceTo(ms: number): void;
+  onEvent?(event: SimEvent, executed: number): void;
+}
+
+/**
+ * Discrete-event loop. Each event runs to completion (awaited) before the next starts and before
+ * the clock moves, so real latency in the database or the vendor stubs can never reorder anything.
+ */
+export class Scheduler {
+  readonly #queue = new EventQueue();
+  #executed = 0;
+  #current: SimEvent | undefined;
+
+  constructor(readonly endMs: number, readonly limits: SchedulerLimits) {}
+
+  get executed(): number {
+    return this.#executed;
+  }
+
+  get pending(): number {
+    return this.#queue.size;
+  }
+
+  /** Schedules `run` at `atMs`; events past the end of the window are dropped (they would happen after the snapshot). */
+  at(atMs: number, label: string, run: SimEvent['run'], priority = 10): void {
+    if (!Number.isFinite(atMs)) throw new Error(`Scheduler: event '${label}' has a non-finite time`);
+    const nowMs = this.#current?.atMs ?? -Infinity;
+    if (atMs < nowMs) throw new Error(`Scheduler: event '${label}' scheduled in the past (${new Date(atMs).toISOString()} < ${new Date(nowMs).toISOString()})`);
+    if (atMs >= this.endMs) return;
+    this.#queue.push({ atMs, priority, label, run });
+  }
+
+  /** A recurring job: runs every `everyMs` from `firstMs` until the end of the window. */
+  every(firstMs: number, everyMs: number, label: string, run: () => Promise<unknown>, priority = 0): void {
+    if (!(everyMs > 0)) throw new Error(`Scheduler: job '${label}' needs everyMs > 0`);
+    const tick = async (atMs: number) => {
+      await run();
+      this.at(atMs + everyMs, label, () => tick(atMs + everyMs), priority);
+    };
+    this.at(firstMs, label, () => tick(firstMs), priority);
+  }
+
+  async run(hooks: SchedulerHooks): Promise<void> {
+    let instantMs = -Infinity;
+    let atInstant = 0;
+    for (let event = this.#queue.pop(); event; event = this.#queue.pop()) {
+      if (event.atMs !== instantMs) {
+        instantMs = event.atMs;
+        atInstant = 0;
+        hooks.advanceTo(event.atMs);
+      }
+      if (++atInstant > this.limits.maxEventsPerInstant) {
+        throw new SimulationLimitError(`Aborting: more than ${this.limits.maxEventsPerInstant} events at ${new Date(instantMs).toISOString()} (last: '${event.label}'), assuming an actor reschedules itself forever; raise --max-events-per-instant if this is intended`);
+      }
+      if (++this.#executed > this.limits.maxEvents) {
+        throw new SimulationLimitError(`Aborting after ${this.limits.maxEvents} events (at '${event.label}', ${new Date(event.atMs).toISOString()}); raise --max-events if the scenario really needs more`);
+      }
+      this.#current = event;
+      try {
+        await event.run();
+      } catch (error) {
+        const e = error as Error;
+        e.message = `event '${event.label}' at ${new Date(event.atMs).toISOString()} failed: ${e.message}`;
+        throw e;
+      }
+      hooks.onEvent?.(event, this.#executed);
+    }
+    this.#current = undefined;
+  }
+}

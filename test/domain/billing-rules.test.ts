@@ -1,0 +1,225 @@
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { sql } from 'drizzle-orm';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { checkInvariants, createBillingFacade, DomainError, migrate, prorationCents, schema, type BillingDb } from '../../domain/index.ts';
+import { SERVER_URL } from '../support/run-sim.ts';
+
+const vendors = {
+  paymentsBaseUrl: 'https://api.stripe.com', paymentsApiKey: 'sk_test_x',
+  emailBaseUrl: 'https://api.postmarkapp.com', emailApiKey: 'test',
+  searchBaseUrl: 'https://app-dsn.algolia.net', searchAppId: 'APP', searchApiKey: 'k',
+};
+
+// Vendors as a test controls them: the next charges' outcomes are scripted.
+let chargeOutcomes: ('ok' | 'decline' | 'down')[] = [];
+const chargeKeys: string[] = [];
+const emails: string[] = [];
+const server = setupServer(
+  http.post('https://api.stripe.com/v1/payment_methods', async ({ request }) => {
+    const body = (await request.json()) as any;
+    return HttpResponse.json({ id: `pm_${body.card.number.slice(-4)}`, card: { brand: 'visa', last4: body.card.number.slice(-4), exp_month: body.card.exp_month, exp_year: body.card.exp_year } });
+  }),
+  http.post('https://api.stripe.com/v1/payment_intents', ({ request }) => {
+    chargeKeys.push(request.headers.get('idempotency-key') ?? '');
+    const outcome = chargeOutcomes.shift() ?? 'ok';
+    if (outcome === 'decline') return HttpResponse.json({ error: { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds' } }, { status: 402 });
+    if (outcome === 'down') return HttpResponse.json({ error: { type: 'api_error' } }, { status: 503 });
+    return HttpResponse.json({ id: `pi_${chargeKeys.length}`, status: 'succeeded' });
+  }),
+  http.post('https://api.stripe.com/v1/refunds', () => HttpResponse.json({ id: 're_1', status: 'succeeded' })),
+  http.post('https://api.postmarkapp.com/email', async ({ request }) => {
+    emails.push(((await request.json()) as any).Tag);
+    return HttpResponse.json({ MessageID: 'm', ErrorCode: 0 });
+  }),
+  http.put('https://app-dsn.algolia.net/1/indexes/organizations/:id', () => HttpResponse.json({})),
+  http.post('https://hooks.acme.test/*', () => HttpResponse.json({})),
+);
+
+const DAY = 86_400_000;
+const ctx = { ip: '192.0.2.10', userAgent: 'vitest', requestId: 'req_1', actorEmail: 'owner@acme.test' };
+
+interface Engine {
+  name: string;
+  open(): Promise<{ db: BillingDb; close(): Promise<void> }>;
+}
+
+const engines: Engine[] = [
+  {
+    name: 'PGlite',
+    async open() {
+      const pgl = await PGlite.create();
+      return { db: drizzlePglite(pgl, { schema }) as unknown as BillingDb, close: () => pgl.close() };
+    },
+  },
+  {
+    name: 'PostgreSQL server',
+    async open() {
+      const name = `sim_test_domain_${randomBytes(4).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: SERVER_URL });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      const client = new pg.Client({ connectionString: SERVER_URL.replace(/\/[^/]*$/, `/${name}`) });
+      await client.connect();
+      return {
+        db: drizzlePg(client, { schema }) as unknown as BillingDb,
+        async close() {
+          await client.end();
+          await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+          await admin.end();
+        },
+      };
+    },
+  },
+];
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => server.close());
+
+describe('proration arithmetic', () => {
+  const start = new Date('2026-03-01T00:00:00Z');
+  const end = new Date('2026-04-01T00:00:00Z');
+  it('charges the price difference for the share of the period left, rounded half away from zero', () => {
+    // 10 seats at $19 -> $39, exactly half the period left: (39000 - 19000) / 2
+    expect(prorationCents(19_000, 39_000, start, end, new Date('2026-03-16T12:00:00Z'))).toBe(10_000);
+    // one seat added at $9 with a third of a 31-day month left
+    expect(prorationCents(900, 1800, start, end, new Date(end.getTime() - (31 * DAY) / 3))).toBe(300);
+  });
+  it('credits a downgrade and is zero at period end', () => {
+    expect(prorationCents(39_000, 19_000, start, end, new Date('2026-03-16T12:00:00Z'))).toBe(-10_000);
+    expect(prorationCents(900, 1800, start, end, end)).toBe(0);
+  });
+});
+
+describe.each(engines)('billing rules on $name', (engine) => {
+  let db: BillingDb;
+  let close: () => Promise<void>;
+  let now: Date;
+  let n = 0;
+  let facade: ReturnType<typeof createBillingFacade>;
+  const at = (iso: string) => (now = new Date(iso));
+  const job = (name: string) => facade.jobs.find((j) => j.name === name)!.run();
+
+  beforeEach(async () => {
+    const opened = await engine.open();
+    db = opened.db;
+    close = opened.close;
+    await migrate(db);
+    at('2026-03-01T00:00:00Z');
+    chargeOutcomes = [];
+    chargeKeys.length = 0;
+    emails.length = 0;
+    facade = createBillingFacade({ db, clock: { now: () => now }, newId: (p) => `${p}_${++n}`, vendors });
+    return () => close();
+  });
+
+  async function customer(country = 'DE', seats = 5, planCode = 'team') {
+    const { organizationId, ownerUserId } = await facade.signUp({ tenantSlug: `acme-${n}`, legalName: 'Acme GmbH', country, currency: 'EUR', billingEmail: 'billing@acme.test', owner: { email: 'owner@acme.test', fullName: 'Olga Owner' } }, ctx);
+    await facade.addPaymentMethod({ organizationId, userId: ownerUserId, card: { number: '4242424242424242', expMonth: 12, expYear: 2030 } }, ctx);
+    const { subscriptionId } = await facade.subscribe({ organizationId, planCode, interval: 'month', currency: 'EUR', seats }, ctx);
+    return { organizationId, ownerUserId, subscriptionId };
+  }
+  const invoices = async () => (await db.execute(sql`SELECT status, total_cents::int AS total, tax_cents::int AS tax, attempt_count AS attempts FROM invoices ORDER BY id`)).rows as any[];
+  const status = async (id: number) => ((await db.execute(sql`SELECT status FROM subscriptions WHERE id = ${id}`)).rows[0] as any).status;
+
+  it('sign-up writes the organisation, its owner and an audit event naming the actor and request', async () => {
+    await customer();
+    const [event] = (await db.execute(sql`SELECT payload FROM audit_events WHERE action = 'organization.created'`)).rows as any[];
+    expect(event.payload).toMatchObject({ actor: { email: 'owner@acme.test', ip: '192.0.2.10' }, request: { id: 'req_1', user_agent: 'vitest' } });
+    expect(event.payload.actor.user_id).toBeGreaterThan(0);
+  });
+
+  it('the first invoice is seats × price plus German VAT, charged once with an idempotency key', async () => {
+    await customer('DE', 5, 'team');
+    expect(await invoices()).toEqual([{ status: 'paid', total: 5 * 1800 + 1710, tax: 1710, attempts: 1 }]);
+    expect(chargeKeys).toEqual([expect.stringMatching(/^in_\d+:attempt:1$/)]);
+    expect(emails).toContain('receipt');
+  });
+
+  it('an upgrade mid-period issues a proration invoice for exactly the remaining time', async () => {
+    const { subscriptionId } = await customer('US', 10, 'team');
+    at('2026-03-16T12:00:00Z'); // half of the 31-day period left
+    const { prorationCents: delta } = await facade.changePlan({ subscriptionId, planCode: 'business' }, ctx);
+    expect(delta).toBe(10 * (3600 - 1800) / 2);
+    expect((await invoices()).at(-1)).toMatchObject({ status: 'paid', total: delta, tax: 0 });
+  });
+
+  it('a downgrade credits the unused time to the next renewal invoice', async () => {
+    const { subscriptionId } = await customer('US', 4, 'business');
+    at('2026-03-16T12:00:00Z');
+    const { prorationCents: delta } = await facade.changePlan({ subscriptionId, planCode: 'team' }, ctx);
+    expect(delta).toBe(-(4 * (3600 - 1800)) / 2);
+    at('2026-04-01T00:00:00Z');
+    await job('renewals');
+    const renewal = (await invoices()).at(-1);
+    expect(renewal.total).toBe(4 * 1800 + delta);
+    const lines = (await db.execute(sql`SELECT sku, quantity, unit_cents::int AS unit FROM invoice_line_items WHERE invoice_id = (SELECT max(id) FROM invoices) ORDER BY id`)).rows;
+    expect(lines).toEqual([{ sku: 'plan:team', quantity: 4, unit: 1800 }, { sku: 'credit', quantity: 1, unit: delta }]);
+  });
+
+  it('dunning: a declined renewal goes past_due, retries at +1, +3 and +5 days, then gives up: uncollectible and canceled', async () => {
+    const { subscriptionId } = await customer('US', 2, 'starter');
+    chargeOutcomes = ['decline', 'down', 'decline', 'decline'];
+    at('2026-04-01T00:00:00Z');
+    await job('renewals');
+    expect(await status(subscriptionId)).toBe('past_due');
+    for (const [day, expectedAttempts] of [[1, 2], [3, 3]] as const) {
+      at(new Date(Date.parse('2026-04-01T00:00:00Z') + day * DAY).toISOString());
+      await job('dunning');
+      expect((await invoices()).at(-1).attempts).toBe(expectedAttempts);
+      expect(await status(subscriptionId)).toBe('past_due');
+    }
+    at('2026-04-04T00:00:00Z'); // not due yet: nothing happens
+    expect((await job('dunning')).processed).toBe(0);
+    at('2026-04-06T00:00:00Z');
+    await job('dunning');
+    expect((await invoices()).at(-1)).toMatchObject({ status: 'uncollectible', attempts: 4 });
+    expect(await status(subscriptionId)).toBe('canceled');
+    const failures = (await db.execute(sql`SELECT status, failure_code FROM payment_attempts ORDER BY id`)).rows.slice(1);
+    expect(failures).toEqual([
+      { status: 'failed', failure_code: 'insufficient_funds' },
+      { status: 'error', failure_code: 'http_503' },
+      { status: 'failed', failure_code: 'insufficient_funds' },
+      { status: 'failed', failure_code: 'insufficient_funds' },
+    ]);
+    expect(emails.filter((e) => e === 'dunning')).toHaveLength(4);
+  });
+
+  it('dunning: a retry that succeeds makes the subscription active again', async () => {
+    const { subscriptionId } = await customer('US', 2, 'starter');
+    chargeOutcomes = ['decline', 'ok'];
+    at('2026-04-01T00:00:00Z');
+    await job('renewals');
+    at('2026-04-02T00:00:00Z');
+    await job('dunning');
+    expect(await status(subscriptionId)).toBe('active');
+    expect((await invoices()).at(-1)).toMatchObject({ status: 'paid', attempts: 2 });
+  });
+
+  it('refunds up to the invoice total, never beyond', async () => {
+    await customer('US', 3, 'team');
+    const [{ id, total }] = (await db.execute(sql`SELECT id::int AS id, total_cents::int AS total FROM invoices`)).rows as any[];
+    await facade.refund({ invoiceId: id, amountCents: total - 100, reason: 'requested_by_customer' }, ctx);
+    await expect(facade.refund({ invoiceId: id, amountCents: 101, reason: 'duplicate' }, ctx)).rejects.toMatchObject({ code: 'refund_too_large' });
+  });
+
+  it('illegal transitions are refused with a DomainError', async () => {
+    const { subscriptionId } = await customer();
+    await facade.cancel({ subscriptionId, atPeriodEnd: false, reason: 'other' }, ctx);
+    await expect(facade.cancel({ subscriptionId, atPeriodEnd: true, reason: 'other' }, ctx)).rejects.toBeInstanceOf(DomainError);
+    await expect(facade.changeSeats({ subscriptionId, seats: 9 }, ctx)).rejects.toMatchObject({ code: 'canceled' });
+  });
+
+  it('checkInvariants is clean on a healthy history and catches a corrupted invoice total', async () => {
+    await customer();
+    expect((await checkInvariants(db)).filter((i) => i.violations > 0)).toEqual([]);
+    await db.execute(sql`UPDATE invoices SET total_cents = total_cents + 1`);
+    const broken = (await checkInvariants(db)).filter((i) => i.violations > 0).map((i) => i.name);
+    expect(broken).toEqual(expect.arrayContaining(['invoice_total_matches_lines', 'paid_invoice_has_one_matching_payment']));
+  });
+});

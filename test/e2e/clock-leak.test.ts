@@ -1,0 +1,34 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generate, type AppBinding } from '../../engine/index.ts';
+import { billingBinding } from '../../scenarios/billing/billing-binding.ts';
+import { REPO, SERVER_URL } from '../support/run-sim.ts';
+
+const TINY = join(REPO, 'test/fixtures/scenarios/tiny.yaml');
+
+/** The app as it would be with one careless trigger: the database stamps rows with its own now(). */
+const leakyBinding: AppBinding = {
+  ...billingBinding,
+  async migrate(db) {
+    await billingBinding.migrate(db);
+    await db.exec(`CREATE FUNCTION stamp_now() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.created_at := now(); RETURN NEW; END $$;
+                   CREATE TRIGGER organizations_stamp BEFORE INSERT ON organizations FOR EACH ROW EXECUTE FUNCTION stamp_now();`);
+  },
+};
+
+describe('clock leaks: every timestamp must lie in the simulated window', () => {
+  it('on a server, a DEFAULT/trigger now() escapes the simulated clock and the run fails with exit 5, naming the column', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sim-leak-'));
+    const run = generate(leakyBinding, { scenarioFile: TINY, days: 3, outDir: out, engine: 'postgres', databaseUrl: SERVER_URL, quiet: true, log: () => {} });
+    await expect(run).rejects.toMatchObject({ exitCode: 5, message: expect.stringMatching(/clock leak[\s\S]*public\.organizations\.created_at[\s\S]*reproduce with: npx sim generate .*tiny\.yaml --seed 7 --days 3 --engine postgres/) });
+  });
+
+  it('embedded, PGlite now() follows the simulated clock, so the same trigger is harmless', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sim-leak-'));
+    const result = await generate(leakyBinding, { scenarioFile: TINY, days: 3, outDir: out, engine: 'pglite', quiet: true, log: () => {} });
+    expect(result.manifest.rowCounts.organizations).toBeGreaterThan(0);
+    expect(result.files['dump.sql']).toMatch(/2026-02-2[0-2] \d\d:\d\d:\d\d/);
+  });
+});

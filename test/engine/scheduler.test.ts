@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { Scheduler, SimulationLimitError } from '../../engine/scheduler/scheduler.ts';
+
+describe('Scheduler', () => {
+  it('runs events in a total order: time, then priority, then scheduling order', async () => {
+    const s = new Scheduler(1000, { maxEvents: 100, maxEventsPerInstant: 100 });
+    const order: string[] = [];
+    s.at(20, 'actor-b', () => void order.push('actor-b'));
+    s.at(10, 'actor-a', () => void order.push('actor-a'));
+    s.at(20, 'job', () => void order.push('job'), 0);
+    s.at(20, 'actor-c', () => void order.push('actor-c'));
+    const times: number[] = [];
+    await s.run({ advanceTo: (ms) => times.push(ms) });
+    expect(order).toEqual(['actor-a', 'job', 'actor-b', 'actor-c']);
+    expect(times).toEqual([10, 20]);
+  });
+
+  it('awaits each event before the next one starts, whatever its real latency', async () => {
+    const s = new Scheduler(1000, { maxEvents: 100, maxEventsPerInstant: 100 });
+    const log: string[] = [];
+    s.at(1, 'slow', async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      log.push('slow');
+    });
+    s.at(1, 'fast', () => void log.push('fast'));
+    await s.run({ advanceTo: () => {} });
+    expect(log).toEqual(['slow', 'fast']);
+  });
+
+  it('drops events past the end of the window and repeats jobs until then', async () => {
+    const s = new Scheduler(100, { maxEvents: 100, maxEventsPerInstant: 100 });
+    let runs = 0;
+    s.every(0, 30, 'job', async () => void runs++);
+    s.at(150, 'late', () => {
+      throw new Error('must not run');
+    });
+    await s.run({ advanceTo: () => {} });
+    expect(runs).toBe(4); // 0, 30, 60, 90
+  });
+
+  it('stops a runaway actor with a clear error', async () => {
+    const s = new Scheduler(1000, { maxEvents: 1_000_000, maxEventsPerInstant: 50 });
+    const again = (): void => s.at(5, 'loop', again);
+    s.at(5, 'loop', again);
+    await expect(s.run({ advanceTo: () => {} })).rejects.toThrow(SimulationLimitError);
+    await expect(new Scheduler(1000, { maxEvents: 1_000_000, maxEventsPerInstant: 50 }).run({ advanceTo: () => {} })).resolves.toBeUndefined();
+  });
+
+  it('caps the total number of events', async () => {
+    const s = new Scheduler(10_000, { maxEvents: 10, maxEventsPerInstant: 100 });
+    for (let t = 0; t < 20; t++) s.at(t, `e${t}`, () => {});
+    await expect(s.run({ advanceTo: () => {} })).rejects.toThrow(/Aborting after 10 events/);
+  });
+});
