@@ -1,4 +1,5 @@
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
+import { trustContainerHost } from '../safety/server-target.ts';
 import { postgresImage } from './postgres-image.ts';
 import type { ToolRunner } from './server-database.ts';
 
@@ -15,6 +16,7 @@ export async function startDockerPostgres(image = postgresImage()): Promise<{ co
     .withTmpFs({ '/var/lib/postgresql/data': 'rw' })
     .withCommand(['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'timezone=UTC'])
     .start();
+  trustContainerHost(container.getHost());
   const adminUrl = container.getConnectionUri();
   // Client tools run inside the container, so pg_dump always matches the server's version.
   const tools: ToolRunner = async (argv, stdin) => {

@@ -12,6 +12,17 @@ export interface ServerTarget {
 
 const LOOPBACK = (host: string) => host === 'localhost' || host.startsWith('/') || host === '::1' || host === '[::1]' || (isIP(host) === 4 && host.startsWith('127.'));
 
+const containerHosts = new Set<string>();
+
+/**
+ * Trusts the host of a container this run started. testcontainers maps ports on the Docker bridge
+ * gateway (172.17.0.1), not localhost, when the tests themselves run inside a container, and that
+ * is still our own throwaway server, not someone's production database.
+ */
+export function trustContainerHost(host: string): void {
+  containerHosts.add(host);
+}
+
 /**
  * Parses an explicit server URL. Remote hosts are refused unless allowed by exact name: a
  * production DSN pasted into a test config is the incident this tool exists to prevent.
@@ -25,7 +36,7 @@ export function parseServerUrl(url: string, options: { allowRemoteHosts?: string
   }
   if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new SafetyError('url', `expected a postgres:// URL, got ${u.protocol}`);
   const host = decodeURIComponent(u.searchParams.get('host') ?? u.hostname) || 'localhost';
-  if (!LOOPBACK(host) && !(options.allowRemoteHosts ?? []).includes(host)) {
+  if (!LOOPBACK(host) && !containerHosts.has(host) && !(options.allowRemoteHosts ?? []).includes(host)) {
     throw new SafetyError('remote-host', `${host} is not a loopback host; only local or container servers are used unless you pass --allow-remote-host ${host}`);
   }
   return { host, port: Number(u.port || 5432), user: decodeURIComponent(u.username || 'postgres'), password: u.password ? decodeURIComponent(u.password) : undefined, database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres' };

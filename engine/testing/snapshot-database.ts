@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
-import { connectExplicit, parseServerUrl } from '../safety/index.ts';
+import { connectExplicit, parseServerUrl, trustContainerHost } from '../safety/index.ts';
 import { readSnapshot } from '../snapshot/snapshot-files.ts';
 import { restoreIntoPglite } from '../snapshot/restore-pglite.ts';
 import { cloneTemplate, ensureTemplate, rebindMarker, type ServerClone } from './server-template.ts';
@@ -56,6 +56,8 @@ function serverUrlFor(o: SnapshotDatabaseOptions<any>): string {
   if (o.via === 'docker') {
     const provided = process.env.SIM_DOCKER_ADMIN_URL;
     if (!provided) throw new Error(`snapshotDatabase({ via: 'docker' }) needs a running container: add globalSetup: ['facade-sim/testing/global-setup'] to vitest.config (or pass url)`);
+    // Set by the global setup from the container it started; its host may be the bridge gateway.
+    trustContainerHost(new URL(provided).hostname);
     return provided;
   }
   return process.env.SIM_TEST_DATABASE_URL ?? DEFAULT_TEST_SERVER_URL;
