@@ -1,6 +1,6 @@
 // The floor: the same rows, inserted one by one through the same driver, with no simulation at all.
 import { readFileSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { createPglite } from '../engine/db/pglite-boot.ts';
 import pg from 'pg';
 import { parseDumpTables } from '../engine/snapshot/parse-dump.ts';
 import { canonicalSchema, splitSchema } from '../engine/snapshot/canonical-dump.ts';
@@ -15,7 +15,7 @@ const unescape = (v: string) => (v === '\\N' ? null : v.replace(/\\(.)/g, (_m, c
 let exec: (sql: string, params?: unknown[]) => Promise<unknown>;
 let close: () => Promise<void>;
 if (engine === 'pglite') {
-  const db = await PGlite.create();
+  const db = await createPglite();
   exec = (s, p) => (p ? db.query(s, p) : db.exec(s));
   close = () => db.close();
 } else {

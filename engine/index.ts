@@ -14,6 +14,7 @@ export { SideEffectLedger, type SideEffect } from './vendors/side-effect-ledger.
 export type { SimDatabase, EngineKind } from './db/sim-database.ts';
 export { openEngine, PROJECT_ID } from './db/open-engine.ts';
 export { openPglite } from './db/pglite-database.ts';
+export { createPglite, emptyClusterImage } from './db/pglite-boot.ts';
 export type { AppBinding, LoadedScenario, SimContext } from './run/app-binding.ts';
 export { generate, type GenerateOptions, type GenerateResult } from './run/generate.ts';
 export { schemaHash } from './run/schema-hash.ts';

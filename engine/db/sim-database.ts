@@ -17,6 +17,8 @@ export interface SimDatabase {
   /** pg_dump --schema-only output (raw; canonicalised by the snapshot writer). */
   dumpSchema(): Promise<string>;
   versions(): Promise<{ postgres: string; pgDump: string }>;
+  /** Housekeeping between simulated days, with no transaction open (PGlite: a checkpoint). */
+  maintain?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -101,8 +101,10 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     const progress = createProgress(process.stderr, scenario.days, startMs, options.quiet);
     try {
       await binding.start(ctx);
+      const maintain = db.maintain?.bind(db);
       await scheduler.run({
         advanceTo: (ms) => clock.advanceTo(ms),
+        beforeAdvance: maintain ? async (fromMs, toMs) => (Math.floor((toMs - startMs) / DAY_MS) > Math.floor((fromMs - startMs) / DAY_MS) ? maintain() : undefined) : undefined,
         onEvent: (_e, executed) => progress.update(clock.nowMs(), executed),
       });
       clock.advanceTo(endMs);

@@ -13,6 +13,8 @@ export class SimulationLimitError extends Error {
 
 export interface SchedulerHooks {
   advanceTo(ms: number): void;
+  /** Awaited before the clock moves on, when nothing is in flight (engine housekeeping). */
+  beforeAdvance?(fromMs: number, toMs: number): Promise<void>;
   onEvent?(event: SimEvent, executed: number): void;
 }
 
@@ -59,6 +61,7 @@ export class Scheduler {
     let atInstant = 0;
     for (let event = this.#queue.pop(); event; event = this.#queue.pop()) {
       if (event.atMs !== instantMs) {
+        if (hooks.beforeAdvance && instantMs !== -Infinity) await hooks.beforeAdvance(instantMs, event.atMs);
         instantMs = event.atMs;
         atInstant = 0;
         hooks.advanceTo(event.atMs);

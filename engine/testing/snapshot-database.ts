@@ -6,6 +6,7 @@ import pg from 'pg';
 import { connectExplicit, parseServerUrl, trustContainerHost } from '../safety/index.ts';
 import { readSnapshot } from '../snapshot/snapshot-files.ts';
 import { restoreIntoPglite } from '../snapshot/restore-pglite.ts';
+import { createPglite } from '../db/pglite-boot.ts';
 import { cloneTemplate, ensureTemplate, rebindMarker, type ServerClone } from './server-template.ts';
 
 export type Via = 'url' | 'docker' | 'pglite';
@@ -160,7 +161,7 @@ async function pgliteDatabase(dir: string, isolation: Isolation, schema?: Record
   if (!entry) {
     entry = (async () => {
       const snap = readSnapshot(dir);
-      const pgl = await PGlite.create();
+      const pgl = await createPglite();
       await restoreIntoPglite(pgl, snap.dumpText);
       await pgl.exec('VACUUM (FREEZE, ANALYZE)');
       const image = await pgl.dumpDataDir('none');

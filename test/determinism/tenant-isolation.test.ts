@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { createPglite } from '../../engine/db/pglite-boot.ts';
 import { describe, expect, it } from 'vitest';
 import { restoreIntoPglite } from '../../engine/snapshot/restore-pglite.ts';
 import { REPO, runSim } from '../support/run-sim.ts';
@@ -26,7 +26,7 @@ async function tenantContents(scenarioFile: string): Promise<Map<string, string>
   const out = mkdtempSync(join(tmpdir(), 'sim-iso-'));
   const run = await runSim(['generate', scenarioFile, '--out', out, '--quiet']);
   expect(run.code, run.stderr).toBe(0);
-  const pg = await PGlite.create();
+  const pg = await createPglite();
   await restoreIntoPglite(pg, readFileSync(join(out, 'tiny', 'dump.sql'), 'utf8'));
   const rows = (await pg.query<{ tenant_slug: string; content: string }>(TENANT_CONTENT)).rows;
   await pg.close();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
+import { createPglite } from '../../engine/db/pglite-boot.ts';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { sql } from 'drizzle-orm';
@@ -53,7 +53,7 @@ const engines: Engine[] = [
   {
     name: 'PGlite',
     async open() {
-      const pgl = await PGlite.create();
+      const pgl = await createPglite();
       return { db: drizzlePglite(pgl, { schema }) as unknown as BillingDb, close: () => pgl.close() };
     },
   },

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { createPglite } from '../../engine/db/pglite-boot.ts';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSnapshot } from '../../engine/snapshot/snapshot-files.ts';
@@ -57,7 +57,7 @@ describe.each(SNAPSHOTS)('committed snapshot %s', (name) => {
 
   it('restores into PGlite (PostgreSQL 18) with the same row counts', async () => {
     const snap = readSnapshot(dir);
-    const pgl = await PGlite.create();
+    const pgl = await createPglite();
     try {
       await restoreIntoPglite(pgl, snap.dumpText);
       const q = async (sql: string) => (await pgl.query<any>(sql)).rows;
