@@ -4,4 +4,4 @@ import { billingBinding } from '../scenarios/billing/billing-binding.ts';
 
 const [scenarioFile, engine, out, days, databaseUrl] = process.argv.slice(2);
 const r = await generate(billingBinding, { scenarioFile: scenarioFile!, engine: engine as 'pglite' | 'postgres', outDir: out!, days: days ? Number(days) : undefined, databaseUrl, quiet: true, log: () => {} });
-process.stdout.write(JSON.stringify({ wallMs: r.wallMs, events: r.events, rows: r.manifest.totalRows, peakRssMb: process.resourceUsage().maxRSS / 1024, dump: `${r.dir}/dump.sql` }) + '\n');
+process.stdout.write(JSON.stringify({ wallMs: r.wallMs, phasesMs: r.phasesMs, events: r.events, rows: r.manifest.totalRows, peakRssMb: process.resourceUsage().maxRSS / 1024, dump: `${r.dir}/dump.sql` }) + '\n');

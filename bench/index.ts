@@ -1,7 +1,7 @@
 // npm run bench: generation throughput against an insert floor, scaling with tenants, and per-test
 // provisioning for every via and isolation mode against naive restore. Figures go in the README.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { closeSnapshotDatabases, snapshotDatabase, type Isolation, type Via } from '../engine/testing/index.ts';
@@ -20,13 +20,24 @@ function child(script: string, args: string[]): any {
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
+/** The same local server over its Unix socket, when there is one: fewer wake-ups per round trip than TCP loopback. */
+function socketUrl(): string | undefined {
+  if (process.env.SIM_TEST_DATABASE_URL) return undefined;
+  const dir = '/var/run/postgresql';
+  return existsSync(join(dir, '.s.PGSQL.5432')) ? `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}` : undefined;
+}
+
 function benchGenerate() {
-  log('\n## Generation: baseline-45d, side by side with the insert floor (same rows, one INSERT each, same driver)');
-  log('engine    wall      events/s  rows/s    peak RSS   floor     ratio   (floor peak RSS)');
-  for (const engine of ['pglite', 'postgres'] as const) {
-    const r = child('bench/generate-child.ts', ['scenarios/baseline-45d.yaml', engine, join(OUT, engine), '', SERVER]);
-    const f = child('bench/insert-floor.ts', [r.dump, engine, SERVER]);
-    log(`${engine.padEnd(9)} ${fmtMs(r.wallMs).padEnd(9)} ${(r.events / (r.wallMs / 1000)).toFixed(0).padEnd(9)} ${(r.rows / (r.wallMs / 1000)).toFixed(0).padEnd(9)} ${(r.peakRssMb.toFixed(0) + ' MB').padEnd(10)} ${fmtMs(f.floorMs).padEnd(9)} ${(r.wallMs / f.floorMs).toFixed(2)}x   (${f.peakRssMb.toFixed(0)} MB; ${r.rows} rows, ${r.events} events)`);
+  log('\n## Generation: baseline-45d, side by side with the insert floor (same rows, one INSERT each, same driver and connection)');
+  log('engine          wall      events/s  rows/s    peak RSS   floor     ratio   (phases; floor peak RSS)');
+  const socket = socketUrl();
+  const runs: [string, 'pglite' | 'postgres', string][] = [['pglite', 'pglite', ''], ['postgres tcp', 'postgres', SERVER]];
+  if (socket) runs.push(['postgres unix', 'postgres', socket]);
+  for (const [label, engine, url] of runs) {
+    const r = child('bench/generate-child.ts', ['scenarios/baseline-45d.yaml', engine, join(OUT, label.replace(' ', '-')), '', url]);
+    const f = child('bench/insert-floor.ts', [r.dump, engine, url]);
+    const phases = Object.entries(r.phasesMs as Record<string, number>).map(([k, v]) => `${k} ${fmtMs(v)}`).join(', ');
+    log(`${label.padEnd(15)} ${fmtMs(r.wallMs).padEnd(9)} ${(r.events / (r.wallMs / 1000)).toFixed(0).padEnd(9)} ${(r.rows / (r.wallMs / 1000)).toFixed(0).padEnd(9)} ${(r.peakRssMb.toFixed(0) + ' MB').padEnd(10)} ${fmtMs(f.floorMs).padEnd(9)} ${(r.wallMs / f.floorMs).toFixed(2)}x   (${phases}; ${f.peakRssMb.toFixed(0)} MB; ${r.rows} rows, ${r.events} events)`);
   }
 }
 

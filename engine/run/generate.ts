@@ -44,6 +44,8 @@ export interface GenerateResult {
   manifest: Manifest;
   files: Record<string, string>;
   wallMs: number;
+  /** Wall time per phase (open, simulate, check, dump), for the summary line and the benchmark. */
+  phasesMs: Record<string, number>;
   events: number;
 }
 
@@ -59,6 +61,13 @@ export function reproduceCommand(o: GenerateOptions, s: Pick<LoadedScenario, 'se
 export async function generate(binding: AppBinding, options: GenerateOptions): Promise<GenerateResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const began = performance.now();
+  const phasesMs: Record<string, number> = {};
+  let phaseStart = began;
+  const phase = (name: string) => {
+    const now = performance.now();
+    phasesMs[name] = now - phaseStart;
+    phaseStart = now;
+  };
   const loaded = binding.loadScenario(options.scenarioFile);
   const scenario: LoadedScenario = {
     ...loaded,
@@ -88,6 +97,7 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     const latency = options.chaosLatencyMs ? () => realRandom() * options.chaosLatencyMs! : undefined;
     db = await openEngine({ engine: options.engine, databaseUrl: options.databaseUrl, allowRemoteHosts: options.allowRemoteHosts, latencyMs: latency });
     await binding.migrate(db);
+    phase('open');
 
     const rng = new RandomStream(scenario.seed);
     const clock = new SimClock(startMs);
@@ -117,12 +127,14 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     }
     harness.assertClean();
     guard.assertClean();
+    phase('simulate');
 
     await checkClockLeaks(db, historyStartMs, endMs, { futureColumns: binding.futureColumns?.columns, maxFutureDays: binding.futureColumns?.maxDays });
     const invariants = binding.invariants ? await binding.invariants(db) : [];
     const broken = invariants.filter((i) => i.violations > 0);
     if (broken.length > 0) log(`  warning: invariants violated: ${broken.map((b) => `${b.name}=${b.violations}`).join(', ')}`);
 
+    phase('check');
     const { sql, rowCounts } = await dumpDatabase(db);
     const versions = { ...toolVersions(), ...(await db.versions()) };
     const totalRows = Object.values(rowCounts).reduce((a, b) => a + b, 0);
@@ -151,9 +163,10 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
         containsProductionData: false,
       },
     };
+    phase('dump');
     const wallMs = performance.now() - began;
     if (options.dryRun) {
-      return { dir, manifest: { ...manifestBase, files: {} }, files, wallMs, events: scheduler.executed };
+      return { dir, manifest: { ...manifestBase, files: {} }, files, wallMs, phasesMs, events: scheduler.executed };
     }
     let previous;
     try {
@@ -162,11 +175,11 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
       previous = undefined;
     }
     const manifest = writeSnapshot(dir, files, manifestBase);
-    log(`wrote ${dir}: ${totalRows} rows in ${Object.keys(rowCounts).length} tables, ${ledger.entries.length} side effects, ${scheduler.executed} events, ${(wallMs / 1000).toFixed(1)} s`);
+    log(`wrote ${dir}: ${totalRows} rows in ${Object.keys(rowCounts).length} tables, ${ledger.entries.length} side effects, ${scheduler.executed} events, ${(wallMs / 1000).toFixed(1)} s (${Object.entries(phasesMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')})`);
     if (previous && previous.manifest.files[DUMP_FILE] !== manifest.files[DUMP_FILE]) {
       log(formatDiff(diffSnapshots(previous.dumpText, sql, previous.manifest, manifest, binding.tenantKey)));
     }
-    return { dir, manifest, files, wallMs, events: scheduler.executed };
+    return { dir, manifest, files, wallMs, phasesMs, events: scheduler.executed };
   } catch (error) {
     const e = error as Error & { exitCode?: number };
     e.message += `\n  seed=${scenario.seed}; reproduce with: ${reproduceCommand(options, scenario)}`;
