@@ -276,7 +276,7 @@ export function createBillingFacade(deps: FacadeDeps) {
            ORDER BY e.n
           RETURNING 1)
         UPDATE users SET last_seen_at = ${clock.now().toISOString()}::timestamptz
-         WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::bigint)`);
+         WHERE id = ANY(${`{${ids.join(',')}}`}::bigint[])`); // an array, not a subquery: index lookups, not a scan of every user
     },
 
     async addPaymentMethod(input: { organizationId: number; userId: number; card: { number: string; expMonth: number; expYear: number } }, ctx: RequestContext) {
