@@ -27,6 +27,22 @@ describe('Scheduler', () => {
     expect(log).toEqual(['slow', 'fast']);
   });
 
+  it('awaits beforeAdvance when the clock is about to move, never between events at one instant', async () => {
+    const s = new Scheduler(1000, { maxEvents: 100, maxEventsPerInstant: 100 });
+    const log: string[] = [];
+    s.at(10, 'a', () => void log.push('a@10'));
+    s.at(10, 'b', () => void log.push('b@10'));
+    s.at(20, 'c', () => void log.push('c@20'));
+    await s.run({
+      advanceTo: (ms) => void log.push(`advance ${ms}`),
+      beforeAdvance: async (fromMs, toMs) => {
+        await new Promise((r) => setTimeout(r, 5));
+        log.push(`housekeeping ${fromMs}->${toMs}`);
+      },
+    });
+    expect(log).toEqual(['advance 10', 'a@10', 'b@10', 'housekeeping 10->20', 'advance 20', 'c@20']);
+  });
+
   it('drops events past the end of the window and repeats jobs until then', async () => {
     const s = new Scheduler(100, { maxEvents: 100, maxEventsPerInstant: 100 });
     let runs = 0;
