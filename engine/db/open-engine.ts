@@ -3,6 +3,7 @@ import { openPglite } from './pglite-database.ts';
 import { hostToolRunner, openServerDatabase } from './server-database.ts';
 import type { EngineKind, LatencyFn, SimDatabase } from './sim-database.ts';
 import { cleanPgEnv, createOwnedDatabase, dropOwnedDatabase, parseServerUrl } from '../safety/index.ts';
+import { onInterruptCleanup } from '../util/exit-cleanup.ts';
 
 export const PROJECT_ID = 'facade-sim';
 
@@ -28,16 +29,26 @@ export async function openEngine(options: EngineOptions): Promise<SimDatabase> {
     parseServerUrl(options.databaseUrl, { allowRemoteHosts: options.allowRemoteHosts });
     const url = await createOwnedDatabase(options.databaseUrl, { name, project: PROJECT_ID, purpose });
     const env = { ...cleanPgEnv(process.env), PGTZ: 'UTC' };
+    const drop = () => dropOwnedDatabase(options.databaseUrl!, name, { project: PROJECT_ID, allowRemoteHosts: options.allowRemoteHosts });
+    // An interrupted run drops its database too (SIGINT/SIGTERM), unless asked to keep it.
+    const unregister = options.keep ? () => {} : onInterruptCleanup(drop);
     return openServerDatabase({
       engine: 'postgres',
       url,
       tools: hostToolRunner(env),
       latencyMs: options.latencyMs,
-      onClose: options.keep ? undefined : () => dropOwnedDatabase(options.databaseUrl!, name, { project: PROJECT_ID }),
+      onClose: options.keep
+        ? undefined
+        : async () => {
+            unregister();
+            await drop();
+          },
     });
   }
   const { startDockerPostgres } = await import('./docker-server.ts');
   const { container, adminUrl, tools } = await startDockerPostgres();
+  // Ryuk is off (no registry here), so an interrupted run stops its container itself.
+  const unregister = onInterruptCleanup(() => container.stop());
   const url = await createOwnedDatabase(adminUrl, { name, project: PROJECT_ID, purpose });
   return openServerDatabase({
     engine: 'docker',
@@ -45,6 +56,7 @@ export async function openEngine(options: EngineOptions): Promise<SimDatabase> {
     tools,
     latencyMs: options.latencyMs,
     onClose: async () => {
+      unregister();
       await container.stop();
     },
   });

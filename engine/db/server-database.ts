@@ -33,6 +33,9 @@ export async function openServerDatabase(options: {
   // A single connection: one writer keeps sequence values and row order deterministic.
   const client = new pg.Client({ connectionString: options.url, application_name: 'facade-sim' });
   await client.connect();
+  // A lost connection (the server went away, or an interrupt is dropping this database) fails the
+  // pending and next query with its own error; without a listener it would crash the process.
+  client.on('error', () => {});
   // A run's database is disposable (a crash means a rerun, never data loss), so commits need not
   // wait for the WAL flush: the same rows, several times faster on a server with fsync on.
   await client.query(`SET timezone = 'UTC'; SET synchronous_commit = off`);

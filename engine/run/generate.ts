@@ -96,6 +96,7 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     const realRandom = Math.random;
     const latency = options.chaosLatencyMs ? () => realRandom() * options.chaosLatencyMs! : undefined;
     db = await openEngine({ engine: options.engine, databaseUrl: options.databaseUrl, allowRemoteHosts: options.allowRemoteHosts, latencyMs: latency });
+    if (db.url) log(`  database=${decodeURIComponent(new URL(db.url).pathname.slice(1))} (this run's own; dropped when it ends${options.engine === 'docker' ? ', with its container' : ''})`);
     await binding.migrate(db);
     phase('open');
 

@@ -1,0 +1,34 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { expect, it } from 'vitest';
+import { REPO, SERVER_URL, SIM } from '../support/run-sim.ts';
+
+it('a server run interrupted with SIGINT exits 130 and drops the database it created', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'sim-interrupt-'));
+  const child = spawn(process.execPath, [SIM, 'generate', 'baseline-45d', '--days', '10', '--engine', 'postgres', '--database-url', SERVER_URL, '--out', out], { cwd: REPO, env: { ...process.env, CI: '1' } });
+  let stderr = '';
+  let database: string | undefined;
+  const code = await new Promise<number | null>((resolve) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      database ??= /database=(sim_\w+)/.exec(stderr)?.[1];
+      // Interrupt in the middle of the simulation, with the run's database full of rows.
+      if (/day 2\/10/.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    child.on('close', (c) => resolve(c));
+  });
+  expect(code, stderr).toBe(130);
+  expect(stderr).toMatch(/interrupted \(SIGINT\)/);
+  expect(database, 'the run names its database first').toMatch(/^sim_generate_[0-9a-f]+$/);
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    expect(rows, `${database} should have been dropped`).toHaveLength(0);
+  } finally {
+    await admin.end();
+  }
+}, 120_000);
