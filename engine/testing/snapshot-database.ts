@@ -41,7 +41,7 @@ interface ServerState {
   template: string;
   strategy: 'FILE_COPY' | 'WAL_LOG' | null;
   shared?: { client: pg.Client; name: string; url: string };
-  /** Clones prepared while tests run (IntegreSQL keeps a warm pool the same way); see CLONE_POOL. */
+  /** Clones prepared while tests run (IntegreSQL keeps a warm pool the same way); see clonePool(). */
   ready: Promise<{ clone: ServerClone; client: pg.Client }>[];
   /** Drops run after close() returns; awaited before the process lets go of the server. */
   drops: Promise<unknown>[];
@@ -52,8 +52,8 @@ const pgliteImages = new Map<string, Promise<{ image: Blob; shared?: PGlite }>>(
 
 /**
  * Clones kept ready per worker (SIM_CLONE_POOL, default 2). Two copies in flight use both cores
- * of a small CI machine; measured on the docker via (2 cores, tmpfs): a median clone of 44 ms
- * with one ahead, see README (Performance) for two. 0 makes every clone on demand.
+ * of a small CI machine; measured on the docker via (2 cores, tmpfs), median per test: 44 ms with
+ * one kept ready, 29-37 ms with two (README, Performance). 0 makes every clone on demand.
  */
 function clonePool(): number {
   const n = Number(process.env.SIM_CLONE_POOL ?? 2);
