@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { BillingDb } from './billing-db.ts';
 import { DomainError } from './domain-error.ts';
+import { IngestBuffer, type UsageRecord } from './ingest-buffer.ts';
 import { addInterval, prorationCents, taxCents } from './money.ts';
 import * as t from './schema.ts';
 import { vendorClients, type VendorSettings } from './vendors/vendor-clients.ts';
@@ -15,6 +16,8 @@ export interface FacadeDeps {
   /** Public ids and idempotency keys ('org' -> 'org_…'); injected so tests and the simulator control them. */
   newId: (prefix: string) => string;
   vendors: VendorSettings;
+  /** How often the `ingest` job writes buffered usage and sign-ins (default one minute). */
+  ingestFlushMs?: number;
 }
 
 export interface RequestContext {
@@ -28,6 +31,8 @@ export interface RequestContext {
 
 type Tx = Parameters<Parameters<BillingDb['transaction']>[0]>[0];
 type Subscription = typeof t.subscriptions.$inferSelect;
+type Organization = typeof t.organizations.$inferSelect;
+type Invoice = typeof t.invoices.$inferSelect;
 
 const DAY_MS = 86_400_000;
 /** Retry schedule after the first failed charge (days after it); the 4th failure gives up. */
@@ -43,6 +48,7 @@ export function assertTransition(from: string, to: string): void {
 export function createBillingFacade(deps: FacadeDeps) {
   const { db, clock, newId } = deps;
   const vendor = vendorClients(deps.vendors);
+  const ingest = new IngestBuffer(db);
 
   const audit = async (tx: Tx | BillingDb, organizationId: number, action: string, ctx: RequestContext | null, target: Record<string, unknown>) => {
     const payload: Record<string, unknown> = {
@@ -73,9 +79,16 @@ export function createBillingFacade(deps: FacadeDeps) {
     if (!sub) throw new DomainError('not_found', `subscription ${subscriptionId} not found`);
     return sub;
   };
+  // A published plan is never edited (a new price is a new plan, as with Stripe's immutable
+  // prices), so each one is read once per facade instead of once per invoice.
+  const plans = new Map<string, typeof t.plans.$inferSelect>();
   const planOf = async (code: string, interval: string, currency: string) => {
+    const key = `${code}/${interval}/${currency}`;
+    const cached = plans.get(key);
+    if (cached) return cached;
     const [plan] = await db.select().from(t.plans).where(and(eq(t.plans.code, code), eq(t.plans.interval, interval), eq(t.plans.currency, currency)));
     if (!plan) throw new DomainError('unknown_plan', `no ${interval}ly ${code} plan in ${currency}`);
+    plans.set(key, plan);
     return plan;
   };
   const email = async (to: string | null | undefined, subject: string, text: string, tag: string) => {
@@ -83,16 +96,14 @@ export function createBillingFacade(deps: FacadeDeps) {
     const res = await vendor.sendEmail({ to, subject, text, tag });
     return res.status >= 200 && res.status < 300 ? 'sent' : 'failed';
   };
-  const ownerEmail = async (organizationId: number) => {
-    const org = await orgOf(organizationId);
+  const ownerEmail = async (org: Organization) => {
     if (org.billingEmail) return org.billingEmail;
-    const [owner] = await db.select().from(t.users).where(and(eq(t.users.organizationId, organizationId), eq(t.users.role, 'owner'))).orderBy(asc(t.users.id)).limit(1);
+    const [owner] = await db.select().from(t.users).where(and(eq(t.users.organizationId, org.id), eq(t.users.role, 'owner'))).orderBy(asc(t.users.id)).limit(1);
     return owner?.email ?? null;
   };
 
   /** Issues an invoice: lines, then coupon discount, then tax on the discounted amount. total = lines - discount + tax, exactly. */
-  const issueInvoice = async (sub: Subscription, lines: { sku: string; description: string; quantity: number; unitCents: number }[], periodStart: Date, periodEnd: Date, useCredit: boolean) => {
-    const org = await orgOf(sub.organizationId);
+  const issueInvoice = async (sub: Subscription, org: Organization, lines: { sku: string; description: string; quantity: number; unitCents: number }[], periodStart: Date, periodEnd: Date, useCredit: boolean) => {
     return db.transaction(async (tx) => {
       const allLines = [...lines];
       let subtotal = allLines.reduce((s, l) => s + l.quantity * l.unitCents, 0);
@@ -119,17 +130,30 @@ export function createBillingFacade(deps: FacadeDeps) {
         periodStart, periodEnd, issuedAt: now, dueAt: now, attemptCount: 0,
       }).returning();
       await tx.insert(t.invoiceLineItems).values(allLines.map((l) => ({ invoiceId: inv!.id, ...l })));
-      await tx.update(t.subscriptions).set({ creditCents: creditLeft, couponMonthsLeft: monthsLeft }).where(eq(t.subscriptions.id, sub.id));
+      if (creditLeft !== sub.creditCents || monthsLeft !== sub.couponMonthsLeft) {
+        await tx.update(t.subscriptions).set({ creditCents: creditLeft, couponMonthsLeft: monthsLeft }).where(eq(t.subscriptions.id, sub.id));
+      }
       await audit(tx, sub.organizationId, 'invoice.issued', null, { invoice_id: inv!.publicId, total_cents: inv!.totalCents, currency: inv!.currency });
       return inv!;
     });
   };
 
-  /** Charges an open invoice once; the dunning schedule decides when it is tried again. */
+  /** Charges an open invoice once (the dunning job's way in); the dunning schedule decides when it is tried again. */
   const collect = async (invoiceId: number): Promise<'paid' | 'failed'> => {
     const [inv] = await db.select().from(t.invoices).where(eq(t.invoices.id, invoiceId));
     if (!inv || inv.status !== 'open') return 'failed';
     const sub = await subOf(inv.subscriptionId);
+    return charge(inv, await orgOf(sub.organizationId));
+  };
+
+  /** Issues an invoice and charges it straight away, with the rows just written rather than read back. */
+  const invoiceAndCharge = async (sub: Subscription, lines: Parameters<typeof issueInvoice>[2], periodStart: Date, periodEnd: Date, useCredit: boolean, knownOrg?: Organization) => {
+    const org = knownOrg ?? (await orgOf(sub.organizationId));
+    return charge(await issueInvoice(sub, org, lines, periodStart, periodEnd, useCredit), org);
+  };
+
+  const charge = async (inv: Invoice, org: Organization): Promise<'paid' | 'failed'> => {
+    const sub = { id: inv.subscriptionId, organizationId: org.id };
     const now = clock.now();
     const attemptNo = inv.attemptCount + 1;
     const idempotencyKey = `${inv.publicId}:attempt:${attemptNo}`;
@@ -180,7 +204,7 @@ export function createBillingFacade(deps: FacadeDeps) {
       await audit(tx, sub.organizationId, paid ? 'invoice.paid' : 'invoice.payment_failed', null, { invoice_id: inv.publicId, attempt: attemptNo, failure_code: failureCode, amount_cents: inv.totalCents });
       await enqueueWebhooks(tx, sub.organizationId, paid ? 'invoice.paid' : 'invoice.payment_failed', { invoice: inv.publicId, amount: inv.totalCents, currency: inv.currency, attempt: attemptNo });
     });
-    const to = await ownerEmail(sub.organizationId);
+    const to = await ownerEmail(org);
     if (paid) await email(to, `Receipt for invoice ${inv.number}`, `We received ${(inv.totalCents / 100).toFixed(2)} ${inv.currency}.`, 'receipt');
     else await email(to, gaveUp ? 'Your subscription was canceled' : 'Your payment failed', `We could not charge invoice ${inv.number} (${failureCode}).`, 'dunning');
     return paid ? 'paid' : 'failed';
@@ -193,8 +217,7 @@ export function createBillingFacade(deps: FacadeDeps) {
     if (sub.status === 'trialing') return 0;
     const delta = prorationCents(oldAmount, newAmount, sub.currentPeriodStart, sub.currentPeriodEnd, clock.now());
     if (delta > 0) {
-      const inv = await issueInvoice(sub, [{ sku: 'proration', description: `Remaining time: ${label}`, quantity: 1, unitCents: delta }], clock.now(), sub.currentPeriodEnd, false);
-      await collect(inv.id);
+      await invoiceAndCharge(sub, [{ sku: 'proration', description: `Remaining time: ${label}`, quantity: 1, unitCents: delta }], clock.now(), sub.currentPeriodEnd, false);
     } else if (delta < 0) {
       await db.update(t.subscriptions).set({ creditCents: sql`${t.subscriptions.creditCents} + ${-delta}` }).where(eq(t.subscriptions.id, sub.id));
     }
@@ -259,24 +282,9 @@ export function createBillingFacade(deps: FacadeDeps) {
       });
     },
 
+    /** Accepted now, written by the `ingest` job (see IngestBuffer). */
     async recordSignIns(input: { organizationId: number; events: { userId: number; ip: string; userAgent: string; at: Date }[] }) {
-      if (input.events.length === 0) return;
-      const rows = input.events.map((e) => ({
-        at: e.at.toISOString(),
-        payload: { action: 'user.signed_in', actor: { user_id: e.userId, email: null, ip: e.ip }, request: { id: null, user_agent: e.userAgent }, target: { user_id: e.userId } },
-      }));
-      const ids = [...new Set(input.events.map((e) => e.userId))].sort((a, b) => a - b);
-      // The hottest write path (every tenant, every day): one statement, atomic on its own,
-      // instead of BEGIN, INSERT, UPDATE, COMMIT. Events keep their order (and so their ids).
-      await db.execute(sql`
-        WITH signed_in AS (
-          INSERT INTO audit_events (organization_id, action, occurred_at, payload)
-          SELECT ${input.organizationId}::bigint, 'user.signed_in', e.at, e.payload
-            FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS (at timestamptz, payload jsonb)) WITH ORDINALITY AS e(at, payload, n)
-           ORDER BY e.n
-          RETURNING 1)
-        UPDATE users SET last_seen_at = ${clock.now().toISOString()}::timestamptz
-         WHERE id = ANY(${`{${ids.join(',')}}`}::bigint[])`); // an array, not a subquery: index lookups, not a scan of every user
+      ingest.addSignIns(input.events.map((e) => ({ organizationId: input.organizationId, ...e })));
     },
 
     async addPaymentMethod(input: { organizationId: number; userId: number; card: { number: string; expMonth: number; expYear: number } }, ctx: RequestContext) {
@@ -300,7 +308,7 @@ export function createBillingFacade(deps: FacadeDeps) {
 
     async subscribe(input: { organizationId: number; planCode: string; interval?: 'month' | 'year'; currency?: string; seats: number; trialDays?: number; couponCode?: string }, ctx: RequestContext) {
       if (!(Number.isInteger(input.seats) && input.seats >= 1)) throw new DomainError('invalid_seats', `seats must be a positive integer, got ${input.seats}`);
-      await orgOf(input.organizationId);
+      const org = await orgOf(input.organizationId);
       const plan = await planOf(input.planCode, input.interval ?? 'month', input.currency ?? 'USD');
       let couponId: number | null = null;
       let couponMonths: number | null = null;
@@ -324,8 +332,7 @@ export function createBillingFacade(deps: FacadeDeps) {
         return sub!;
       });
       if (!trial) {
-        const inv = await issueInvoice(sub, [seatLine(plan.code, plan.name, sub.seats, plan.unitAmountCents)], now, periodEnd, false);
-        await collect(inv.id);
+        await invoiceAndCharge(sub, [seatLine(plan.code, plan.name, sub.seats, plan.unitAmountCents)], now, periodEnd, false, org);
       }
       return { subscriptionId: sub.id };
     },
@@ -390,8 +397,7 @@ export function createBillingFacade(deps: FacadeDeps) {
         await tx.update(t.subscriptions).set({ status: 'active', canceledAt: null, cancellationReason: null, cancelAtPeriodEnd: false, currentPeriodStart: now, currentPeriodEnd: end }).where(eq(t.subscriptions.id, sub.id));
         await audit(tx, sub.organizationId, 'subscription.reactivated', ctx, { subscription_id: sub.publicId, new_period: true });
       });
-      const inv = await issueInvoice({ ...sub, status: 'active' }, [seatLine(plan.code, plan.name, sub.seats, plan.unitAmountCents)], now, end, true);
-      await collect(inv.id);
+      await invoiceAndCharge({ ...sub, status: 'active' }, [seatLine(plan.code, plan.name, sub.seats, plan.unitAmountCents)], now, end, true);
     },
 
     async refund(input: { invoiceId: number; amountCents: number; reason: string }, ctx: RequestContext) {
@@ -420,8 +426,14 @@ export function createBillingFacade(deps: FacadeDeps) {
       });
     },
 
-    async recordUsage(records: { subscriptionId: number; metric: string; quantity: number; recordedAt: Date }[]) {
-      if (records.length) await db.insert(t.usageRecords).values(records);
+    /** Accepted now, written by the `ingest` job (see IngestBuffer). */
+    async recordUsage(records: UsageRecord[]) {
+      ingest.addUsage(records);
+    },
+
+    /** Writes accepted usage and sign-ins now: what the `ingest` job does, and what shutdown must do. */
+    async flushIngest() {
+      return ingest.flush();
     },
 
     async softDeleteOrganization(input: { organizationId: number }, ctx: RequestContext) {
@@ -435,6 +447,13 @@ export function createBillingFacade(deps: FacadeDeps) {
   };
 
   const jobs = [
+    {
+      name: 'ingest',
+      everyMs: deps.ingestFlushMs ?? 60_000,
+      async run() {
+        return { processed: await ingest.flush() };
+      },
+    },
     {
       name: 'renewals',
       everyMs: 3_600_000,
@@ -454,8 +473,7 @@ export function createBillingFacade(deps: FacadeDeps) {
           const start = sub.currentPeriodEnd;
           const end = addInterval(start, sub.interval);
           await db.update(t.subscriptions).set({ status: 'active', currentPeriodStart: start, currentPeriodEnd: end }).where(eq(t.subscriptions.id, sub.id));
-          const inv = await issueInvoice({ ...sub, status: 'active' }, [seatLine(plan.code, plan.name, sub.seats, plan.unitAmountCents)], start, end, true);
-          await collect(inv.id);
+          await invoiceAndCharge({ ...sub, status: 'active' }, [seatLine(plan.code, plan.name, sub.seats, plan.unitAmountCents)], start, end, true);
         }
         return { processed: due.length };
       },
@@ -476,7 +494,7 @@ export function createBillingFacade(deps: FacadeDeps) {
         // A daily job sees each trial exactly once in the (now+2d, now+3d] window: one reminder, no flag needed.
         const now = clock.now().getTime();
         const ending = await db.select().from(t.subscriptions).where(and(eq(t.subscriptions.status, 'trialing'), sql`${t.subscriptions.trialEndsAt} > ${new Date(now + 2 * DAY_MS)} AND ${t.subscriptions.trialEndsAt} <= ${new Date(now + 3 * DAY_MS)}`)).orderBy(asc(t.subscriptions.id));
-        for (const sub of ending) await email(await ownerEmail(sub.organizationId), 'Your trial ends in 3 days', 'Add a payment method to keep your workspace.', 'trial-ending');
+        for (const sub of ending) await email(await ownerEmail(await orgOf(sub.organizationId)), 'Your trial ends in 3 days', 'Add a payment method to keep your workspace.', 'trial-ending');
         return { processed: ending.length };
       },
     },

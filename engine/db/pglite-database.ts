@@ -41,11 +41,15 @@ export async function openPglite(options: { latencyMs?: LatencyFn; dataDir?: str
     async exec(sql: string) {
       await pg.exec(sql);
     },
-    async copyOut(select: string) {
+    async copyOut(selects: string[]) {
       await pg.exec(DUMP_SESSION_SQL);
-      const result = await pg.query(`COPY (${select}) TO '/dev/blob'`);
+      const texts: string[] = [];
+      for (const select of selects) {
+        const result = await pg.query(`COPY (${select}) TO '/dev/blob'`);
+        texts.push(result.blob ? await result.blob.text() : '');
+      }
       await pg.exec(`RESET search_path`);
-      return result.blob ? await result.blob.text() : '';
+      return texts;
     },
     async dumpSchema() {
       // pglite-tools always appends --inserts; with --schema-only it emits no data, and data is

@@ -3,6 +3,24 @@ import pg from 'pg';
 import { DUMP_SESSION_SQL } from './introspect.ts';
 import { sleepReal, type EngineKind, type LatencyFn, type SimDatabase } from './sim-database.ts';
 
+/** Ends each table's COPY text in copyOut: a backslash before 's' is none of COPY's escapes, so no data line can equal it. */
+const COPY_END = '\\sim-end-of-copy';
+
+/** Cuts psql's output at each COPY_END line (a whole line, so an escaped `\\sim…` inside data never matches). */
+export function splitCopyOutputs(out: string, count: number): string[] {
+  const marker = `${COPY_END}\n`;
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < count; i++) {
+    const end = out.startsWith(marker, start) ? start : out.indexOf(`\n${marker}`, start) + 1 || -1;
+    if (end < 0) throw new Error(`psql printed ${i} of ${count} COPY outputs`);
+    parts.push(out.slice(start, end));
+    start = end + marker.length;
+  }
+  if (start !== out.length) throw new Error(`psql printed more than the ${count} COPY outputs asked for`);
+  return parts;
+}
+
 /** Runs a PostgreSQL client tool (pg_dump/psql) and returns stdout; how depends on the engine (host PATH or inside a container). */
 export type ToolRunner = (argv: string[], stdin?: string) => Promise<string>;
 
@@ -59,8 +77,10 @@ export async function openServerDatabase(options: {
     async exec(sql: string) {
       await client.query(sql);
     },
-    async copyOut(select: string) {
-      return psql([DUMP_SESSION_SQL, `COPY (${select}) TO STDOUT`]);
+    async copyOut(selects: string[]) {
+      // One psql for every table (a spawn each cost ~0.1 s); psql's quoted \echo argument needs the backslash doubled.
+      const echo = `\\echo '${COPY_END.replace(/\\/g, '\\\\')}'`;
+      return splitCopyOutputs(await psql([DUMP_SESSION_SQL, ...selects.flatMap((s) => [`COPY (${s}) TO STDOUT`, echo])]), selects.length);
     },
     async dumpSchema() {
       return options.tools(['pg_dump', '--schema-only', '--no-owner', '--no-privileges', '--no-tablespaces', '--exclude-schema=sim_meta', '-d', options.url]);

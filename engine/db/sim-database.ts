@@ -12,8 +12,8 @@ export interface SimDatabase {
   readonly driver: unknown;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   exec(sql: string): Promise<void>;
-  /** Text of `COPY (select) TO STDOUT` in the dump session settings. */
-  copyOut(select: string): Promise<string>;
+  /** Text of `COPY (select) TO STDOUT` for each select, in the dump session settings (one session for all). */
+  copyOut(selects: string[]): Promise<string[]>;
   /** pg_dump --schema-only output (raw; canonicalised by the snapshot writer). */
   dumpSchema(): Promise<string>;
   versions(): Promise<{ postgres: string; pgDump: string }>;

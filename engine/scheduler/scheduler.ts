@@ -26,6 +26,7 @@ export class Scheduler {
   readonly #queue = new EventQueue();
   #executed = 0;
   #current: SimEvent | undefined;
+  readonly #atEnd: SimEvent[] = [];
 
   constructor(readonly endMs: number, readonly limits: SchedulerLimits) {}
 
@@ -46,6 +47,14 @@ export class Scheduler {
     this.#queue.push({ atMs, priority, label, run });
   }
 
+  /**
+   * Runs `run` once the window is over, after every event in it, with the clock at its end: the
+   * app's graceful shutdown (a buffer flushed, say), in registration order.
+   */
+  atEnd(label: string, run: SimEvent['run']): void {
+    this.#atEnd.push({ atMs: this.endMs, priority: 0, seq: this.#atEnd.length, label, run });
+  }
+
   /** A recurring job: runs every `everyMs` from `firstMs` until the end of the window. */
   every(firstMs: number, everyMs: number, label: string, run: () => Promise<unknown>, priority = 0): void {
     if (!(everyMs > 0)) throw new Error(`Scheduler: job '${label}' needs everyMs > 0`);
@@ -59,7 +68,8 @@ export class Scheduler {
   async run(hooks: SchedulerHooks): Promise<void> {
     let instantMs = -Infinity;
     let atInstant = 0;
-    for (let event = this.#queue.pop(); event; event = this.#queue.pop()) {
+    const next = (): SimEvent | undefined => this.#queue.pop() ?? this.#atEnd.shift();
+    for (let event = next(); event; event = next()) {
       if (event.atMs !== instantMs) {
         if (hooks.beforeAdvance && instantMs !== -Infinity) await hooks.beforeAdvance(instantMs, event.atMs);
         instantMs = event.atMs;

@@ -8,9 +8,9 @@ export async function dumpDatabase(db: SimDatabase): Promise<{ sql: string; rowC
   const tables = await db.query<UserTable>(USER_TABLES_SQL);
   const data: TableData[] = [];
   const rowCounts: Record<string, number> = {};
-  for (const t of tables) {
-    const text = await db.copyOut(`SELECT ${t.columns} FROM ${t.qualified}`);
-    const rows = copyTextRows(text);
+  const texts = await db.copyOut(tables.map((t) => `SELECT ${t.columns} FROM ${t.qualified}`));
+  for (const [i, t] of tables.entries()) {
+    const rows = copyTextRows(texts[i]!);
     data.push({ qualifiedName: t.qualified, schema: t.schema, name: t.name, columns: t.columns.split(', '), rows });
     rowCounts[t.schema === 'public' ? t.name : `${t.schema}.${t.name}`] = rows.length;
   }

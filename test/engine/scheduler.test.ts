@@ -54,6 +54,17 @@ describe('Scheduler', () => {
     expect(runs).toBe(4); // 0, 30, 60, 90
   });
 
+  it('runs end-of-window work after everything else, with the clock at the end', async () => {
+    const s = new Scheduler(100, { maxEvents: 100, maxEventsPerInstant: 100 });
+    const log: string[] = [];
+    s.atEnd('shutdown', () => void log.push('shutdown'));
+    s.at(90, 'actor', () => void log.push('actor@90'));
+    s.every(50, 50, 'job', async () => void log.push('job'));
+    await s.run({ advanceTo: (ms) => void log.push(`advance ${ms}`) });
+    expect(log).toEqual(['advance 50', 'job', 'advance 90', 'actor@90', 'advance 100', 'shutdown']);
+    expect(s.executed).toBe(3);
+  });
+
   it('stops a runaway actor with a clear error', async () => {
     const s = new Scheduler(1000, { maxEvents: 1_000_000, maxEventsPerInstant: 50 });
     const again = (): void => s.at(5, 'loop', again);

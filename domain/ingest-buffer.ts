@@ -1,0 +1,88 @@
+import { sql } from 'drizzle-orm';
+import type { BillingDb } from './billing-db.ts';
+import * as t from './schema.ts';
+
+export interface UsageRecord {
+  subscriptionId: number;
+  metric: string;
+  quantity: number;
+  recordedAt: Date;
+}
+
+export interface SignIn {
+  organizationId: number;
+  userId: number;
+  ip: string;
+  userAgent: string;
+  at: Date;
+}
+
+/** Rows per INSERT: far below PostgreSQL's 65,535 bind parameters (usage rows take 4 each). */
+const MAX_ROWS_PER_STATEMENT = 5000;
+
+/**
+ * Usage records and sign-ins arrive from every tenant every day and nothing reads them back at
+ * once, so the app accepts them into a buffer and writes each batch with one statement per table,
+ * the way metering and audit pipelines ingest (a batch consumer behind the API). In baseline-45d
+ * they were a third of all statements (23,000 of 68,000) when written one call at a time.
+ *
+ * Rows keep the time each event happened (`recordedAt`, `at`); only the order of surrogate ids
+ * follows the flush, as in any queue-fed table. Nothing is lost between flushes as long as the
+ * owner calls `flush()` on shutdown.
+ */
+export class IngestBuffer {
+  #usage: UsageRecord[] = [];
+  #signIns: SignIn[] = [];
+
+  constructor(private readonly db: BillingDb) {}
+
+  get pending(): number {
+    return this.#usage.length + this.#signIns.length;
+  }
+
+  addUsage(records: UsageRecord[]): void {
+    this.#usage.push(...records);
+  }
+
+  addSignIns(events: SignIn[]): void {
+    this.#signIns.push(...events);
+  }
+
+  /** Writes everything accepted so far; returns how many events were written. */
+  async flush(): Promise<number> {
+    const usage = this.#usage.splice(0);
+    const signIns = this.#signIns.splice(0);
+    for (let i = 0; i < usage.length; i += MAX_ROWS_PER_STATEMENT) {
+      await this.db.insert(t.usageRecords).values(usage.slice(i, i + MAX_ROWS_PER_STATEMENT));
+    }
+    for (let i = 0; i < signIns.length; i += MAX_ROWS_PER_STATEMENT) {
+      await this.#writeSignIns(signIns.slice(i, i + MAX_ROWS_PER_STATEMENT));
+    }
+    return usage.length + signIns.length;
+  }
+
+  /** One statement, atomic on its own: the audit events in arrival order, then each user's last_seen_at. */
+  async #writeSignIns(events: SignIn[]): Promise<void> {
+    const rows = events.map((e) => ({
+      org: e.organizationId,
+      at: e.at.toISOString(),
+      payload: { action: 'user.signed_in', actor: { user_id: e.userId, email: null, ip: e.ip }, request: { id: null, user_agent: e.userAgent }, target: { user_id: e.userId } },
+    }));
+    const lastSeen = new Map<number, number>();
+    for (const e of events) lastSeen.set(e.userId, Math.max(lastSeen.get(e.userId) ?? 0, e.at.getTime()));
+    const ids = [...lastSeen.keys()].sort((a, b) => a - b);
+    const ats = ids.map((id) => new Date(lastSeen.get(id)!).toISOString());
+    // unnest of two arrays, not a subquery over the events: the planner then looks users up by
+    // primary key instead of scanning all of them (a scan per flush was measured at 4x tenants).
+    await this.db.execute(sql`
+      WITH signed_in AS (
+        INSERT INTO audit_events (organization_id, action, occurred_at, payload)
+        SELECT e.org, 'user.signed_in', e.at, e.payload
+          FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS (org bigint, at timestamptz, payload jsonb)) WITH ORDINALITY AS e(org, at, payload, n)
+         ORDER BY e.n
+        RETURNING 1)
+      UPDATE users u SET last_seen_at = GREATEST(u.last_seen_at, v.at)
+        FROM unnest(${`{${ids.join(',')}}`}::bigint[], ${`{${ats.join(',')}}`}::timestamptz[]) AS v(id, at)
+       WHERE u.id = v.id`);
+  }
+}
