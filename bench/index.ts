@@ -74,23 +74,28 @@ async function benchProvisioning() {
     stopContainer = () => container.stop();
   }
   if (process.env.SIM_DOCKER_ADMIN_URL && !vias.includes('docker')) vias.push('docker');
+  // The url via twice when a RAM tablespace is configured: the server's own disk, then memory.
+  const ramTablespace = process.env.SIM_TEST_TABLESPACE;
+  const variants = vias.flatMap((via): { via: Via; label: string; tablespace?: string }[] =>
+    via === 'url' && ramTablespace ? [{ via, label: 'url' }, { via, label: 'url+ram', tablespace: ramTablespace }] : [{ via, label: via }]);
   const results: Record<string, number> = {};
-  for (const via of vias) {
+  for (const { via, label, tablespace } of variants) {
+    const options = { snapshot, via, tablespace: tablespace ?? '' };
     for (const isolation of ['transaction', 'clone'] as Isolation[]) {
       const t0 = performance.now();
-      const first = await snapshotDatabase({ snapshot, via, isolation });
+      const first = await snapshotDatabase({ ...options, isolation });
       await first.close();
       const setupMs = performance.now() - t0;
       const times: number[] = [];
       for (let i = 0; i < n; i++) {
         const s = performance.now();
-        const t = await snapshotDatabase({ snapshot, via, isolation });
+        const t = await snapshotDatabase({ ...options, isolation });
         await t.db.execute(`SELECT 1`);
         await t.close();
         times.push(performance.now() - s);
       }
-      results[`${via}/${isolation}`] = percentile(times, 50);
-      log(`${via.padEnd(8)} ${isolation.padEnd(12)} ${fmtMs(setupMs).padEnd(10)} ${fmtMs(percentile(times, 50)).padEnd(10)} ${fmtMs(percentile(times, 95))}`);
+      results[`${label}/${isolation}`] = percentile(times, 50);
+      log(`${label.padEnd(8)} ${isolation.padEnd(12)} ${fmtMs(setupMs).padEnd(10)} ${fmtMs(percentile(times, 50)).padEnd(10)} ${fmtMs(percentile(times, 95))}`);
     }
   }
   await closeSnapshotDatabases();

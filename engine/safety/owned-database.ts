@@ -11,7 +11,7 @@ const NAME = /^sim_[a-z0-9_]{1,59}$/;
  * UTC, and a marker table bound to this database's name and oid, so a copy elsewhere is detected.
  * The URL's own database is used only to run CREATE DATABASE.
  */
-export async function createOwnedDatabase(adminUrl: string, o: { name: string; project: string; purpose: string; template?: string; allowRemoteHosts?: string[] }): Promise<string> {
+export async function createOwnedDatabase(adminUrl: string, o: { name: string; project: string; purpose: string; template?: string; tablespace?: string; allowRemoteHosts?: string[] }): Promise<string> {
   if (!NAME.test(o.name)) throw new SafetyError('name', `'${o.name}' is not a tool-owned name (sim_[a-z0-9_]+, at most 63 characters)`);
   const target = parseServerUrl(adminUrl, { allowRemoteHosts: o.allowRemoteHosts });
   const admin = connectExplicit(target, target.database);
@@ -21,7 +21,8 @@ export async function createOwnedDatabase(adminUrl: string, o: { name: string; p
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [o.name]);
     if (exists.rowCount) throw new SafetyError('exists', `database ${o.name} already exists; refusing to reuse it (drop it with sim if it is ours)`);
     const template = o.template ? `TEMPLATE ${pg.escapeIdentifier(o.template)}` : `TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`;
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(o.name)} ${template}`);
+    const tablespace = o.tablespace ? ` TABLESPACE ${pg.escapeIdentifier(o.tablespace)}` : '';
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(o.name)} ${template}${tablespace}`);
     await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(o.name)} SET timezone = 'UTC'`);
   } finally {
     await admin.end();

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { PROJECT_ID } from '../db/open-engine.ts';
 import { connectExplicit, parseServerUrl, serverUrl } from '../safety/index.ts';
@@ -6,27 +6,52 @@ import { restoreToServer } from '../snapshot/restore-server.ts';
 import { DUMP_FILE, readSnapshot } from '../snapshot/snapshot-files.ts';
 import type { ToolRunner } from '../db/server-database.ts';
 
+export interface TemplateOptions {
+  tools?: ToolRunner;
+  /**
+   * Build the template, and so every clone of it, in this tablespace: one on tmpfs makes a clone a
+   * copy in memory (README, "A RAM tablespace"). Its directory may vanish with a reboot; a template
+   * found unreadable is rebuilt, and a tablespace that cannot take one is explained.
+   */
+  tablespace?: string;
+}
+
 /**
- * One template database per snapshot hash on a server, built once even with many parallel
- * workers (a session advisory lock serialises builders; pgtestdb's way). `datistemplate = true`
- * is the completion flag: a template found without it is a crashed build and is rebuilt.
+ * One template database per snapshot hash (and tablespace) on a server, built once even with many
+ * parallel workers (a session advisory lock serialises builders; pgtestdb's way).
+ * `datistemplate = true` is the completion flag: a template found without it is a crashed build
+ * and is rebuilt.
  */
-export async function ensureTemplate(adminUrl: string, snapshotDir: string, tools?: ToolRunner): Promise<string> {
+export async function ensureTemplate(adminUrl: string, snapshotDir: string, options: TemplateOptions = {}): Promise<string> {
   const snap = readSnapshot(snapshotDir);
   const hash = snap.manifest.files[DUMP_FILE]!.replace(/^sha256:/, '').slice(0, 16);
-  const name = `sim_tpl_${hash}`;
+  const { tablespace } = options;
+  const name = tablespace ? `sim_tpl_${hash}_ts${createHash('sha256').update(tablespace).digest('hex').slice(0, 6)}` : `sim_tpl_${hash}`;
   const target = parseServerUrl(adminUrl);
   const admin = connectExplicit(target, target.database);
   await admin.connect();
   try {
     await admin.query('SELECT pg_advisory_lock(hashtext($1))', [`facade-sim:template:${name}`]);
+    const location = tablespace ? await tablespaceLocation(admin, tablespace) : undefined;
     const { rows } = await admin.query('SELECT datistemplate FROM pg_database WHERE datname = $1', [name]);
-    if (rows[0]?.datistemplate) return name;
+    if (rows[0]?.datistemplate && (!tablespace || (await readable(target, name)))) return name;
     if (rows.length) {
+      // A crashed build, or a template whose files are gone with its tablespace's tmpfs.
+      if (rows[0].datistemplate) await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(name)} IS_TEMPLATE false`);
       await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
       await admin.query(`DROP DATABASE ${pg.escapeIdentifier(name)}`);
     }
-    await restoreToServer(snapshotDir, adminUrl, { name, purpose: 'template', tools });
+    try {
+      await restoreToServer(snapshotDir, adminUrl, { name, purpose: 'template', tools: options.tools, tablespace });
+    } catch (e) {
+      if (tablespace && (e as { code?: string }).code === '58P01') {
+        // PostgreSQL keeps a per-version directory (PG_<major>_<catalog>) inside the location.
+        const versionDir = /pg_tblspc\/\d+\/(PG_[^/]+)\//.exec((e as Error).message)?.[1];
+        const dirs = [location, versionDir && `${location}/${versionDir}`].filter(Boolean).join(' ');
+        throw new Error(`tablespace ${tablespace} cannot hold the template: ${(e as Error).message}. Its directory is gone, as a tmpfs is after a reboot: re-create it on the server's host with \`sudo install -d -o postgres -g postgres -m 700 ${dirs}\`, or unset SIM_TEST_TABLESPACE`);
+      }
+      throw e;
+    }
     // Freeze statistics and visibility so clones start with a warm, fully-frozen copy.
     const tpl = connectExplicit(target, name);
     await tpl.connect();
@@ -37,6 +62,26 @@ export async function ensureTemplate(adminUrl: string, snapshotDir: string, tool
   } finally {
     await admin.query('SELECT pg_advisory_unlock_all()').catch(() => {});
     await admin.end();
+  }
+}
+
+async function tablespaceLocation(admin: pg.Client, tablespace: string): Promise<string> {
+  const { rows } = await admin.query('SELECT pg_tablespace_location(oid) AS location FROM pg_tablespace WHERE spcname = $1', [tablespace]);
+  if (!rows[0]) throw new Error(`tablespace ${tablespace} does not exist on this server; create it first (README, "A RAM tablespace") or unset SIM_TEST_TABLESPACE`);
+  return rows[0].location;
+}
+
+/** False when the database's files are gone (its tablespace lived on a tmpfs that did not survive a reboot). */
+async function readable(target: ReturnType<typeof parseServerUrl>, name: string): Promise<boolean> {
+  const probe = connectExplicit(target, name);
+  try {
+    await probe.connect();
+    await probe.query('SELECT count(*) FROM sim_meta.marker');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await probe.end().catch(() => {});
   }
 }
 
