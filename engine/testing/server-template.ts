@@ -22,7 +22,9 @@ export interface TemplateOptions {
  * `datistemplate = true` is the completion flag: a template found without it is a crashed build
  * and is rebuilt.
  */
-export async function ensureTemplate(adminUrl: string, snapshotDir: string, options: TemplateOptions = {}): Promise<string> {
+export async function ensureTemplate(adminUrl: string, snapshotDir: string, templateOptions: TemplateOptions | ToolRunner = {}): Promise<string> {
+  // The third argument used to be the tool runner alone; it is still taken as such.
+  const options = typeof templateOptions === 'function' ? { tools: templateOptions } : templateOptions;
   const snap = readSnapshot(snapshotDir);
   const hash = snap.manifest.files[DUMP_FILE]!.replace(/^sha256:/, '').slice(0, 16);
   const { tablespace } = options;
@@ -47,7 +49,8 @@ export async function ensureTemplate(adminUrl: string, snapshotDir: string, opti
       if (tablespace && (e as { code?: string }).code === '58P01') {
         // PostgreSQL keeps a per-version directory (PG_<major>_<catalog>) inside the location.
         const versionDir = /pg_tblspc\/\d+\/(PG_[^/]+)\//.exec((e as Error).message)?.[1];
-        const dirs = [location, versionDir && `${location}/${versionDir}`].filter(Boolean).join(' ');
+        const quote = (p: string) => (/^[\w./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
+        const dirs = [location, versionDir && `${location}/${versionDir}`].filter((d): d is string => !!d).map(quote).join(' ');
         throw new Error(`tablespace ${tablespace} cannot hold the template: ${(e as Error).message}. Its directory is gone, as a tmpfs is after a reboot: re-create it on the server's host with \`sudo install -d -o postgres -g postgres -m 700 ${dirs}\`, or unset SIM_TEST_TABLESPACE`);
       }
       throw e;
@@ -71,15 +74,22 @@ async function tablespaceLocation(admin: pg.Client, tablespace: string): Promise
   return rows[0].location;
 }
 
-/** False when the database's files are gone (its tablespace lived on a tmpfs that did not survive a reboot). */
+/**
+ * False when the database's files are gone (its tablespace lived on a tmpfs that did not survive a
+ * reboot); any other failure (too many clients, a refused login) is thrown, never taken for that.
+ */
 async function readable(target: ReturnType<typeof parseServerUrl>, name: string): Promise<boolean> {
   const probe = connectExplicit(target, name);
   try {
     await probe.connect();
     await probe.query('SELECT count(*) FROM sim_meta.marker');
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    // 3D000 for a database pg_database lists (under the builders' lock) means its directory is
+    // missing; 58P01 is a missing file.
+    const { code } = e as { code?: string };
+    if (code === '3D000' || code === '58P01') return false;
+    throw e;
   } finally {
     await probe.end().catch(() => {});
   }

@@ -7,7 +7,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkInvariants, createBillingFacade, DomainError, migrate, prorationCents, schema, type BillingDb } from '../../domain/index.ts';
+import { checkInvariants, createBillingFacade, DomainError, IngestBuffer, migrate, prorationCents, schema, type BillingDb } from '../../domain/index.ts';
 import { SERVER_URL } from '../support/run-sim.ts';
 
 const vendors = {
@@ -213,6 +213,45 @@ describe.each(engines)('billing rules on $name', (engine) => {
     await facade.cancel({ subscriptionId, atPeriodEnd: false, reason: 'other' }, ctx);
     await expect(facade.cancel({ subscriptionId, atPeriodEnd: true, reason: 'other' }, ctx)).rejects.toBeInstanceOf(DomainError);
     await expect(facade.changeSeats({ subscriptionId, seats: 9 }, ctx)).rejects.toMatchObject({ code: 'canceled' });
+  });
+
+  it('usage and sign-ins are accepted at once and written by the ingest job, each at its own time', async () => {
+    const { organizationId, ownerUserId, subscriptionId } = await customer();
+    const signIn = (iso: string) => ({ userId: ownerUserId, ip: '192.0.2.7', userAgent: 'vitest', at: new Date(iso) });
+    const count = async (q: ReturnType<typeof sql>) => Number(((await db.execute(q)).rows[0] as any).n);
+    await facade.recordUsage([{ subscriptionId, metric: 'api_calls', quantity: 5, recordedAt: new Date('2026-03-01T09:00:00Z') }]);
+    await facade.recordSignIns({ organizationId, events: [signIn('2026-03-01T09:00:00Z'), signIn('2026-03-01T10:00:00Z')] });
+    expect(await count(sql`SELECT count(*) AS n FROM usage_records`)).toBe(0);
+
+    expect(await job('ingest')).toEqual({ processed: 3 });
+    expect((await db.execute(sql`SELECT quantity, recorded_at FROM usage_records`)).rows).toEqual([{ quantity: 5, recorded_at: expect.anything() }]);
+    const events = (await db.execute(sql`SELECT occurred_at FROM audit_events WHERE action = 'user.signed_in' ORDER BY id`)).rows as any[];
+    expect(events.map((e) => new Date(e.occurred_at).toISOString())).toEqual(['2026-03-01T09:00:00.000Z', '2026-03-01T10:00:00.000Z']);
+    const lastSeen = async () => new Date(((await db.execute(sql`SELECT last_seen_at FROM users WHERE id = ${ownerUserId}`)).rows[0] as any).last_seen_at).toISOString();
+    expect(await lastSeen()).toBe('2026-03-01T10:00:00.000Z');
+
+    // A sign-in that reaches a later flush with an earlier time never moves last_seen_at back.
+    await facade.recordSignIns({ organizationId, events: [signIn('2026-03-01T08:00:00Z')] });
+    expect(await facade.flushIngest()).toBe(1);
+    expect(await lastSeen()).toBe('2026-03-01T10:00:00.000Z');
+    expect(await job('ingest')).toEqual({ processed: 0 });
+  });
+
+  it('a failed ingest flush keeps what it did not write; a flush waits for the one before it', async () => {
+    const { subscriptionId } = await customer();
+    const usage = (id: number, quantity: number) => ({ subscriptionId: id, metric: 'api_calls', quantity, recordedAt: now });
+    const broken = new IngestBuffer(db);
+    broken.addUsage([usage(subscriptionId, 1), usage(987_654, 2)]); // no such subscription
+    await expect(broken.flush()).rejects.toThrow();
+    expect(broken.pending).toBe(2);
+
+    const buffer = new IngestBuffer(db);
+    buffer.addUsage([usage(subscriptionId, 1), usage(subscriptionId, 2)]);
+    const first = buffer.flush();
+    // A shutdown flush during the job's: it has nothing left to write, but returns only once that is written.
+    expect(await buffer.flush()).toBe(0);
+    expect(((await db.execute(sql`SELECT count(*)::int AS n FROM usage_records`)).rows[0] as any).n).toBe(2);
+    expect(await first).toBe(2);
   });
 
   it('checkInvariants is clean on a healthy history and catches a corrupted invoice total', async () => {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeSnapshotDatabases, ensureTemplate, snapshotDatabase } from 'facade-sim/testing';
@@ -56,7 +57,7 @@ describe.skipIf(skip)('a RAM tablespace for templates and clones', () => {
     const t = await snapshotDatabase({ snapshot: SNAPSHOT, via: 'url', isolation: 'clone', tablespace });
     const name = new URL(t.url!).pathname.slice(1);
     expect(await tablespaceOf(name)).toBe(tablespace);
-    expect(Number((await t.driver.query('SELECT count(*) AS n FROM organizations')).rows[0].n)).toBeGreaterThan(300);
+    expect(Number((await t.db.execute(sql`SELECT count(*) AS n FROM organizations`)).rows[0].n)).toBeGreaterThan(300);
     await t.close();
     const template = await ensureTemplate(SERVER_URL, SNAPSHOT, { tablespace });
     expect(await tablespaceOf(template)).toBe(tablespace);
@@ -68,7 +69,7 @@ describe.skipIf(skip)('a RAM tablespace for templates and clones', () => {
     await reboot('template', template);
     expect(await ensureTemplate(SERVER_URL, SNAPSHOT, { tablespace })).toBe(template);
     const t = await snapshotDatabase({ snapshot: SNAPSHOT, via: 'url', isolation: 'clone', tablespace });
-    expect(Number((await t.driver.query('SELECT count(*) AS n FROM organizations')).rows[0].n)).toBeGreaterThan(300);
+    expect(Number((await t.db.execute(sql`SELECT count(*) AS n FROM organizations`)).rows[0].n)).toBeGreaterThan(300);
     await t.close();
     await closeSnapshotDatabases();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCanonicalDump } from '../../engine/snapshot/canonical-dump.ts';
+import { buildCanonicalDump, sortBytewise } from '../../engine/snapshot/canonical-dump.ts';
 import { IntegrityError, validateDumpText } from '../../engine/snapshot/snapshot-validator.ts';
 
 const SCHEMA = `--
@@ -40,6 +40,13 @@ describe('canonical dump', () => {
   it('sorts rows bytewise, so physical row order never shows', () => {
     expect(dump(['2\tb', '10\tj', '1\t\\N'])).toBe(dump(['1\t\\N', '2\tb', '10\tj']));
     expect(dump(['2\tb', '1\ta'])).toMatch(/COPY public\.t \(id, name\) FROM stdin;\n1\ta\n2\tb\n\\\.\n/);
+  });
+
+  it('orders by UTF-8 bytes, not by UTF-16 code units, where the two differ (characters beyond U+FFFF)', () => {
+    // U+FFFD is one UTF-16 unit above the surrogates of U+1F600, but below it in UTF-8 (EF… < F0…).
+    const rows = ['x\u{1F600}', 'x\uFFFD', 'x\uE000', 'xa', 'x\u00e9'];
+    expect(sortBytewise(rows)).toEqual([...rows].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    expect(sortBytewise(rows)).toEqual(['xa', 'x\u00e9', 'x\uE000', 'x\uFFFD', 'x\u{1F600}']);
   });
 
   it('drops the random \\restrict key, build strings and settings older servers reject; data sits before constraints', () => {
