@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { trustContainerHost } from '../safety/server-target.ts';
 import { postgresImage } from './postgres-image.ts';
@@ -26,9 +27,14 @@ export async function startDockerPostgres(image = postgresImage()): Promise<{ co
       await container.copyContentToContainer([{ content: stdin, target: '/tmp/sim-input.sql' }]);
       inside = inside.map((a) => (a === '/dev/stdin' ? '/tmp/sim-input.sql' : a));
     }
-    const result = await container.exec(inside, { env: { PGTZ: 'UTC' } });
+    // testcontainers decodes exec output chunk by chunk, so a multibyte character that straddles
+    // two chunks comes back as replacement characters (seen: a CJK name in a COPY of the users
+    // table). The output therefore crosses as base64 and is decoded here in one piece.
+    const out = `/tmp/sim-out-${randomBytes(6).toString('hex')}`;
+    const script = `"$@" > ${out} && base64 ${out}; status=$?; rm -f ${out}; exit $status`;
+    const result = await container.exec(['sh', '-c', script, 'sh', ...inside], { env: { PGTZ: 'UTC' } });
     if (result.exitCode !== 0) throw new Error(`${argv[0]} in container exited with ${result.exitCode}: ${result.stderr || result.output}`);
-    return result.stdout;
+    return Buffer.from(result.stdout, 'base64').toString('utf8');
   };
   return { container, adminUrl, tools };
 }

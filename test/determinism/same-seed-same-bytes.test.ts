@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runSim } from '../support/run-sim.ts';
+import { REPO, SERVER_URL, runSim } from '../support/run-sim.ts';
 
 const TINY = join(REPO, 'test/fixtures/scenarios/tiny.yaml');
 
@@ -30,6 +30,19 @@ describe('determinism: same scenario and seed give the same bytes', () => {
     const chaotic = await generateInFreshDir(['--chaos-latency-ms', '3']);
     expect(chaotic.dump.equals(plain.dump)).toBe(true);
     expect(chaotic.sideEffects.equals(plain.sideEffects)).toBe(true);
+  });
+
+  it('on a PostgreSQL server as embedded: the same bytes', async () => {
+    const [embedded, server] = await Promise.all([generateInFreshDir(), generateInFreshDir(['--engine', 'postgres', '--database-url', SERVER_URL])]);
+    expect(server.dump.equals(embedded.dump)).toBe(true);
+    expect(server.sideEffects.equals(embedded.sideEffects)).toBe(true);
+  });
+
+  // CI builds the image (SIM_POSTGRES_IMAGE); elsewhere vitest lists this as skipped.
+  it.skipIf(!process.env.SIM_POSTGRES_IMAGE)('in a container as embedded: the same bytes, multibyte names included', async () => {
+    const [embedded, container] = await Promise.all([generateInFreshDir(), generateInFreshDir(['--engine', 'docker'])]);
+    expect(embedded.dump.toString('utf8')).toMatch(/[\u3040-\u9fff]/); // the fixture has CJK names
+    expect(container.dump.toString('utf8')).toBe(embedded.dump.toString('utf8'));
   });
 
   it('a different seed gives different data', async () => {
