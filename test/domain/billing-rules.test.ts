@@ -237,6 +237,15 @@ describe.each(engines)('billing rules on $name', (engine) => {
     expect(await job('ingest')).toEqual({ processed: 0 });
   });
 
+  it('usage rows keep arrival order and any metric text, quotes, braces and the word NULL included', async () => {
+    const { subscriptionId } = await customer();
+    const metrics = ['api_calls', 'say "hi"', 'back\\slash', 'a,b', '{braces}', 'NULL', '', 'Zürich 東京 🚀'];
+    await facade.recordUsage(metrics.map((metric, i) => ({ subscriptionId, metric, quantity: 100 - i, recordedAt: new Date(Date.UTC(2026, 2, 1, 12, 0, 59 - i)) })));
+    expect(await facade.flushIngest()).toBe(metrics.length);
+    const rows = (await db.execute(sql`SELECT metric, quantity, recorded_at FROM usage_records ORDER BY id`)).rows as any[];
+    expect(rows.map((r) => [r.metric, r.quantity, new Date(r.recorded_at).getUTCSeconds()])).toEqual(metrics.map((m, i) => [m, 100 - i, 59 - i]));
+  });
+
   it('a failed ingest flush keeps what it did not write; a flush waits for the one before it', async () => {
     const { subscriptionId } = await customer();
     const usage = (id: number, quantity: number) => ({ subscriptionId: id, metric: 'api_calls', quantity, recordedAt: now });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hashLabel } from '../../engine/rng/hash-label.ts';
 import { RandomStream } from '../../engine/rng/random-stream.ts';
 
 describe('RandomStream', () => {
@@ -22,6 +23,12 @@ describe('RandomStream', () => {
     const picksA = Array.from({ length: 50 }, () => a.weighted({ x: 1, y: 2, z: 3 }));
     const picksB = Array.from({ length: 50 }, () => b.weighted({ z: 3, y: 2, x: 1 }));
     expect(picksA).toEqual(picksB);
+  });
+
+  it('derives stream seeds that never change: every committed snapshot depends on these bytes', () => {
+    // sha256 over the seed and each label after a NUL, first 128 bits; pinned so a rewrite of
+    // hashLabel (it was an incremental Hash, now the one-shot crypto.hash) cannot drift silently.
+    expect(hashLabel(20261124, ['tenant', 3, '名前'])).toBe('00640cabca0d8d6078964a6fdc095061');
   });
 
   it('uuid() is a well-formed v4 uuid from the stream', () => {
