@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { closeSnapshotDatabases, snapshotDatabase, type Isolation, type Via } from '../engine/testing/index.ts';
 import { restoreToServer } from '../engine/snapshot/restore-server.ts';
 import { dropOwnedDatabase } from '../engine/safety/index.ts';
+import { benchCompare } from './compare.ts';
 import { fmtMs, percentile } from './stats.ts';
 
 const SERVER = process.env.SIM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const OUT = '.bench';
-const only = process.argv[2]; // optional: generate | scaling | provisioning
+const only = process.argv[2]; // optional: generate | scaling | provisioning | compare <rev> [runs]
 const log = (s: string) => process.stdout.write(s + '\n');
 
 function child(script: string, args: string[]): any {
@@ -117,6 +118,14 @@ async function benchProvisioning() {
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 log(`facade-sim bench: node ${process.version}, ${execFileSync('nproc').toString().trim()} cores, server ${SERVER.replace(/:[^:@/]*@/, ':***@')}`);
+if (only && !['generate', 'scaling', 'provisioning', 'compare'].includes(only)) {
+  process.stderr.write(`npm run bench [generate | scaling | provisioning | compare <git rev> [runs]]: unknown section '${only}'\n`);
+  process.exit(2);
+}
+if (only === 'compare') {
+  benchCompare(process.argv[3] ?? '', Number(process.argv[4] ?? 3), socketUrl() ?? SERVER, log);
+  process.exit(0);
+}
 if (!only || only === 'generate') benchGenerate();
 if (!only || only === 'scaling') benchScaling();
 if (!only || only === 'provisioning') await benchProvisioning();
