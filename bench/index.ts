@@ -123,7 +123,12 @@ if (only && !['generate', 'scaling', 'provisioning', 'compare'].includes(only)) 
   process.exit(2);
 }
 if (only === 'compare') {
-  benchCompare(process.argv[3] ?? '', Number(process.argv[4] ?? 3), socketUrl() ?? SERVER, log);
+  try {
+    benchCompare(process.argv[3] ?? '', Number(process.argv[4] ?? 3), socketUrl() ?? SERVER, log);
+  } catch (error) {
+    process.stderr.write(`bench compare: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
   process.exit(0);
 }
 if (!only || only === 'generate') benchGenerate();

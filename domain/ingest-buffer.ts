@@ -17,7 +17,7 @@ export interface SignIn {
   at: Date;
 }
 
-/** Rows per INSERT: far below PostgreSQL's 65,535 bind parameters (usage rows take 4 each). */
+/** Rows per statement: keeps one flush after a long outage from becoming a single statement of unbounded size. */
 const MAX_ROWS_PER_STATEMENT = 5000;
 
 /**
