@@ -46,7 +46,24 @@ const ctx = { ip: '192.0.2.10', userAgent: 'vitest', requestId: 'req_1', actorEm
 
 interface Engine {
   name: string;
+  /** Several connections: requests may run at once, as in a web server. */
+  concurrent?: boolean;
   open(): Promise<{ db: BillingDb; close(): Promise<void> }>;
+}
+
+/** A database of its own on the test server, for one test. */
+async function serverDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `sim_test_domain_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  return {
+    url: SERVER_URL.replace(/\/[^/]*$/, `/${name}`),
+    async drop() {
+      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
 }
 
 const engines: Engine[] = [
@@ -60,18 +77,33 @@ const engines: Engine[] = [
   {
     name: 'PostgreSQL server',
     async open() {
-      const name = `sim_test_domain_${randomBytes(4).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: SERVER_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      const client = new pg.Client({ connectionString: SERVER_URL.replace(/\/[^/]*$/, `/${name}`) });
+      const database = await serverDatabase();
+      const client = new pg.Client({ connectionString: database.url });
       await client.connect();
       return {
         db: drizzlePg(client, { schema }) as unknown as BillingDb,
         async close() {
           await client.end();
-          await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-          await admin.end();
+          await database.drop();
+        },
+      };
+    },
+  },
+  {
+    // How the app runs in production: transactions on a connection of their own, prepared lookups
+    // on whichever connection is free (each parses its named statements once).
+    name: 'PostgreSQL server through a pool of 3',
+    concurrent: true,
+    async open() {
+      const database = await serverDatabase();
+      const pool = new pg.Pool({ connectionString: database.url, max: 3 });
+      // An idle connection ended by the DROP … WITH (FORCE) below reports here, not as a crash.
+      pool.on('error', () => {});
+      return {
+        db: drizzlePg(pool, { schema }) as unknown as BillingDb,
+        async close() {
+          await pool.end();
+          await database.drop();
         },
       };
     },
@@ -101,6 +133,7 @@ describe.each(engines)('billing rules on $name', (engine) => {
   let close: () => Promise<void>;
   let now: Date;
   let n = 0;
+  let tenants = 0;
   let facade: ReturnType<typeof createBillingFacade>;
   const at = (iso: string) => (now = new Date(iso));
   const job = (name: string) => facade.jobs.find((j) => j.name === name)!.run();
@@ -119,7 +152,7 @@ describe.each(engines)('billing rules on $name', (engine) => {
   });
 
   async function customer(country = 'DE', seats = 5, planCode = 'team') {
-    const { organizationId, ownerUserId } = await facade.signUp({ tenantSlug: `acme-${n}`, legalName: 'Acme GmbH', country, currency: 'EUR', billingEmail: 'billing@acme.test', owner: { email: 'owner@acme.test', fullName: 'Olga Owner' } }, ctx);
+    const { organizationId, ownerUserId } = await facade.signUp({ tenantSlug: `acme-${++tenants}`, legalName: 'Acme GmbH', country, currency: 'EUR', billingEmail: 'billing@acme.test', owner: { email: 'owner@acme.test', fullName: 'Olga Owner' } }, ctx);
     await facade.addPaymentMethod({ organizationId, userId: ownerUserId, card: { number: '4242424242424242', expMonth: 12, expYear: 2030 } }, ctx);
     const { subscriptionId } = await facade.subscribe({ organizationId, planCode, interval: 'month', currency: 'EUR', seats }, ctx);
     return { organizationId, ownerUserId, subscriptionId };
@@ -261,6 +294,17 @@ describe.each(engines)('billing rules on $name', (engine) => {
     expect(await buffer.flush()).toBe(0);
     expect(((await db.execute(sql`SELECT count(*)::int AS n FROM usage_records`)).rows[0] as any).n).toBe(2);
     expect(await first).toBe(2);
+  });
+
+  it.runIf(engine.concurrent)('requests served at once keep every invariant: each transaction on its own connection', async () => {
+    const customers = await Promise.all([1, 2, 3, 4, 5, 6].map((seats) => customer('DE', seats)));
+    await Promise.all(customers.map(({ subscriptionId }, i) => facade.changeSeats({ subscriptionId, seats: 10 + i }, ctx)));
+    at('2026-04-01T01:00:00Z');
+    expect(await job('renewals')).toEqual({ processed: customers.length });
+    expect((await checkInvariants(db)).filter((i) => i.violations > 0)).toEqual([]);
+    const perOrg = (await db.execute(sql`SELECT count(*)::int AS n FROM invoices i JOIN subscriptions s ON s.id = i.subscription_id GROUP BY s.organization_id`)).rows as { n: number }[];
+    // The first invoice, a proration for the added seats, and the renewal: three each, numbered per tenant.
+    expect(perOrg.map((r) => r.n)).toEqual(customers.map(() => 3));
   });
 
   it('checkInvariants is clean on a healthy history and catches a corrupted invoice total', async () => {
