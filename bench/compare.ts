@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fmtMs } from './stats.ts';
+import { fmtMs, median } from './stats.ts';
 
 interface Sample {
   wallMs: number;
@@ -29,11 +29,6 @@ function runOnce(tree: string, url: string, out: string): Sample {
   return { wallMs: result.wallMs, nodeMs: cpu?.nodeMs ?? NaN, backendMs: cpu?.backendMs ?? null, dumpSha };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 const secs = (ms: number) => (ms / 1000).toFixed(1);
 function summary(name: string, a: number[], b: number[]): string {
   const range = (xs: number[]) => `${secs(Math.min(...xs))}-${secs(Math.max(...xs))}`;

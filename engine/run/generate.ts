@@ -12,7 +12,7 @@ import { DUMP_FILE, SIDE_EFFECTS_FILE, readSnapshot, writeSnapshot } from '../sn
 import { acquireDirLock } from '../util/dir-lock.ts';
 import { startVendorHarness } from '../vendors/vendor-harness.ts';
 import { SideEffectLedger } from '../vendors/side-effect-ledger.ts';
-import { assertFakeCredentials, databaseEgress, installEgressGuard } from '../safety/index.ts';
+import { assertFakeCredentials, databaseEgress, installEgressGuard, parseServerUrl } from '../safety/index.ts';
 import type { AppBinding, LoadedScenario, SimContext } from './app-binding.ts';
 import { checkClockLeaks } from './clock-leak-check.ts';
 import { createProgress } from './progress.ts';
@@ -106,7 +106,7 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     const ledger = new SideEffectLedger(() => clock.nowMs());
     const scheduler = new Scheduler(endMs, limits);
     const ctx: SimContext = { scenario, rng, clock, scheduler, db, ledger, startMs, endMs, vendorLatencyMs: latency };
-    const guard = installEgressGuard({ allow: db.url ? [databaseEgress(db.url)] : [] });
+    const guard = installEgressGuard({ allow: db.url ? [databaseEgress(parseServerUrl(db.url, { allowRemoteHosts: options.allowRemoteHosts }))] : [] });
     const harness = startVendorHarness(binding.vendorHandlers(ctx));
     const progress = createProgress(process.stderr, scenario.days, startMs, options.quiet);
     try {

@@ -101,16 +101,13 @@ export function installEgressGuard(options: { allow: EgressAllow[] }): EgressGua
 }
 
 /**
- * What the guard lets through for a database URL: its TCP host and port, or, for a server reached
- * over a Unix socket (`?host=/var/run/postgresql`), the socket file libpq and node-postgres use.
- * The run's own connection is open before the guard goes up, but an interrupt's cleanup opens a
- * new one to drop the run's database.
+ * What the guard lets through for a database server (as parseServerUrl reads its URL): its TCP
+ * host and port or, for a server reached over a Unix socket (`?host=/var/run/postgresql`), the
+ * socket file libpq and node-postgres connect to. The run's own connection is open before the
+ * guard goes up, but an interrupt's cleanup opens a new one to drop the run's database.
  */
-export function databaseEgress(url: string): EgressAllow {
-  const u = new URL(url);
-  const host = decodeURIComponent(u.searchParams.get('host') ?? u.hostname) || 'localhost';
-  const port = Number(u.port || 5432);
-  return host.startsWith('/') ? { path: `${host.replace(/\/$/, '')}/.s.PGSQL.${port}` } : { host, port };
+export function databaseEgress(target: { host: string; port: number }): EgressAllow {
+  return target.host.startsWith('/') ? { path: `${target.host.replace(/\/$/, '')}/.s.PGSQL.${target.port}` } : { host: target.host, port: target.port };
 }
 
 function isLocal(host: string | undefined): boolean {
