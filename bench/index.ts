@@ -69,10 +69,10 @@ async function benchProvisioning() {
   if (process.env.SIM_POSTGRES_IMAGE && !process.env.SIM_DOCKER_ADMIN_URL) {
     const { startDockerPostgres } = await import('../engine/db/docker-server.ts');
     const t0 = performance.now();
-    const { container, adminUrl } = await startDockerPostgres();
-    log(`container start: ${fmtMs(performance.now() - t0)}`);
+    const { adminUrl, dataDirectory, stop } = await startDockerPostgres();
+    log(`container start: ${fmtMs(performance.now() - t0)} (data directory: ${dataDirectory})`);
     process.env.SIM_DOCKER_ADMIN_URL = adminUrl;
-    stopContainer = () => container.stop();
+    stopContainer = stop;
   }
   if (process.env.SIM_DOCKER_ADMIN_URL && !vias.includes('docker')) vias.push('docker');
   // The url via twice when a RAM tablespace is configured: the server's own disk, then memory.

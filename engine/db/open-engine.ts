@@ -46,9 +46,9 @@ export async function openEngine(options: EngineOptions): Promise<SimDatabase> {
     });
   }
   const { startDockerPostgres } = await import('./docker-server.ts');
-  const { container, adminUrl, tools } = await startDockerPostgres();
+  const { adminUrl, tools, stop } = await startDockerPostgres();
   // Ryuk is off (no registry here), so an interrupted run stops its container itself.
-  const unregister = onInterruptCleanup(() => container.stop());
+  const unregister = onInterruptCleanup(stop);
   const url = await createOwnedDatabase(adminUrl, { name, project: PROJECT_ID, purpose });
   return openServerDatabase({
     engine: 'docker',
@@ -57,7 +57,7 @@ export async function openEngine(options: EngineOptions): Promise<SimDatabase> {
     latencyMs: options.latencyMs,
     onClose: async () => {
       unregister();
-      await container.stop();
+      await stop();
     },
   });
 }

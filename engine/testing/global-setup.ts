@@ -7,10 +7,8 @@ import { startDockerPostgres } from '../db/docker-server.ts';
 export default async function setup(): Promise<() => Promise<void>> {
   if (process.env.SIM_DOCKER_ADMIN_URL) return async () => {};
   const started = performance.now();
-  const { container, adminUrl } = await startDockerPostgres();
+  const { container, adminUrl, dataDirectory, stop } = await startDockerPostgres();
   process.env.SIM_DOCKER_ADMIN_URL = adminUrl;
-  process.stderr.write(`facade-sim: test container ${container.getId().slice(0, 12)} ready in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-  return async () => {
-    await container.stop();
-  };
+  process.stderr.write(`facade-sim: test container ${container.getId().slice(0, 12)} ready in ${((performance.now() - started) / 1000).toFixed(1)} s (data directory: ${dataDirectory})\n`);
+  return stop;
 }
