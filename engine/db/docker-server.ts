@@ -57,8 +57,9 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
       removeVolume = volume.remove;
     } catch (error) {
       await volume.remove();
-      // A kernel without transparent huge pages refuses the mount; anything else is a real failure.
-      if (!/mounting volume/.test(String((error as Error).message))) throw error;
+      // A kernel without transparent huge pages refuses the mount (Docker: "error while mounting
+      // volume … invalid argument"); a failure that names neither a mount nor a volume is real.
+      if (!/mount|volume/i.test(String((error as Error).message))) throw error;
       dataDirectory = 'tmpfs';
     }
   }

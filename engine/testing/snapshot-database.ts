@@ -60,7 +60,8 @@ const pgliteImages = new Map<string, Promise<{ image: Blob; shared?: PGlite }>>(
 /**
  * Clones kept ready per worker (SIM_CLONE_POOL, default 2). Two copies in flight use both cores
  * of a small CI machine; measured on the docker via (2 cores, tmpfs), median per test: 44 ms with
- * one kept ready, 29-37 ms with two (README, Performance). 0 makes every clone on demand.
+ * one kept ready, 29-37 ms with two, and no better with three or four, since the copy is CPU
+ * (README, Performance). 0 makes every clone on demand.
  */
 function clonePool(): number {
   const n = Number(process.env.SIM_CLONE_POOL ?? 2);
