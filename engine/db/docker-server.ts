@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID } from 'testcontainers';
+import type { EgressAllow } from '../safety/egress-guard.ts';
 import { trustContainerHost } from '../safety/server-target.ts';
 import { postgresImage } from './postgres-image.ts';
 import type { ToolRunner } from './server-database.ts';
@@ -10,9 +11,9 @@ export interface DockerPostgresOptions {
   /**
    * 'large-folio-tmpfs' (default): the data directory is a tmpfs volume mounted with
    * `huge=within_size`, whose large pages make copying a database (every `clone`) and freeing it
-   * cheaper: measured with a 48 MB template, CREATE DATABASE 34 -> 24 ms and DROP 11 -> 7.5 ms. It is
-   * removed by stop(). Where the kernel cannot mount one, it falls back to 'tmpfs' by itself.
-   * 'tmpfs': Docker's own `--tmpfs`, which leaves nothing behind; for a container left running.
+   * cheaper: measured with a 48 MB template on Linux 6.18, CREATE DATABASE 34 -> 24 ms and DROP
+   * 11 -> 7.5 ms. It is removed by stop(). Where the mount is refused, it falls back to 'tmpfs' by itself.
+   * 'tmpfs': Docker's own `--tmpfs`, which goes with the container; for a container left running.
    */
   dataDirectory?: 'large-folio-tmpfs' | 'tmpfs';
   /** mount(2) options of the large-folio volume; a test passes ones the kernel refuses, to see the fallback. */
@@ -23,16 +24,26 @@ export interface DockerPostgres {
   container: StartedPostgreSqlContainer;
   adminUrl: string;
   tools: ToolRunner;
-  /** What the data directory ended up on (a fallback shows here). */
+  /** What the data directory ended up on (a fallback shows here, with why), and the volume's name when it is one. */
   dataDirectory: 'large-folio-tmpfs' | 'tmpfs';
-  /** Stops the container and removes its data volume. */
+  fallbackReason?: string;
+  volume: string | undefined;
+  /** The Docker daemon's endpoint, which stop() talks to (the egress guard must let it through). */
+  daemon: EgressAllow;
+  /** Stops the container and removes its data volume; safe to call twice, and a container already gone counts as stopped. */
   stop(): Promise<void>;
 }
 
 const PGDATA = '/var/lib/postgresql/data';
+export const VOLUME_LABEL = 'org.facade-sim.purpose';
+const VOLUME_PURPOSE = 'test-data-directory';
 // Docker's `--tmpfs` accepts only a few options (not huge=), but the local volume driver hands
-// its `o` to mount(2) as given; the flags are those `--tmpfs` sets.
-const LARGE_FOLIO_TMPFS = 'huge=within_size,nosuid,nodev,noexec,mode=0700';
+// its `o` to mount(2) as given. The flags and mode are those `--tmpfs` uses; the entrypoint
+// narrows the directory to the postgres user itself.
+const LARGE_FOLIO_TMPFS = 'huge=within_size,nosuid,nodev,noexec,mode=1777';
+// A volume left by a process that died before stop() (Ctrl-C on vitest skips its teardown) holds
+// no memory once unmounted; starting a container sweeps those unused for this long.
+const STALE_VOLUME_MS = 60 * 60 * 1000;
 
 /**
  * A throwaway PostgreSQL in a container, tuned for disposable data: RAM-backed data directory and
@@ -41,6 +52,8 @@ const LARGE_FOLIO_TMPFS = 'huge=within_size,nosuid,nodev,noexec,mode=0700';
 export async function startDockerPostgres(options: DockerPostgresOptions = {}): Promise<DockerPostgres> {
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
   const image = options.image ?? postgresImage();
+  const client = await getContainerRuntimeClient();
+  const { dockerode } = client.container;
   const builder = () =>
     new PostgreSqlContainer(image)
       .withDatabase('postgres')
@@ -48,18 +61,21 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
       .withPassword('sim')
       .withCommand(['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'timezone=UTC']);
   let container: StartedPostgreSqlContainer | undefined;
-  let removeVolume = async () => {};
+  let volume: TmpfsVolume | undefined;
   let dataDirectory = options.dataDirectory ?? 'large-folio-tmpfs';
+  let fallbackReason: string | undefined;
   if (dataDirectory === 'large-folio-tmpfs') {
-    const volume = await createTmpfsVolume(options.volumeMountOptions ?? LARGE_FOLIO_TMPFS);
+    await sweepStaleVolumes(dockerode);
     try {
+      volume = await createTmpfsVolume(client, options.volumeMountOptions ?? LARGE_FOLIO_TMPFS);
       container = await builder().withBindMounts([{ source: volume.name, target: PGDATA }]).start();
-      removeVolume = volume.remove;
     } catch (error) {
-      await volume.remove();
+      await volume?.remove();
+      volume = undefined;
       // A kernel without transparent huge pages refuses the mount (Docker: "error while mounting
-      // volume … invalid argument"); a failure that names neither a mount nor a volume is real.
-      if (!/mount|volume/i.test(String((error as Error).message))) throw error;
+      // volume … invalid argument"), a runtime may refuse the volume; any other failure is real.
+      fallbackReason = String((error as Error).message);
+      if (!/mount|volume/i.test(fallbackReason)) throw error;
       dataDirectory = 'tmpfs';
     }
   }
@@ -87,18 +103,30 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      await started.stop();
-      await removeVolume();
+      try {
+        await started.stop();
+      } catch (error) {
+        // Removed by hand (`docker rm -f`) or by a reaper: already stopped.
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      } finally {
+        await volume?.remove();
+      }
     })());
-  return { container: started, adminUrl, tools, dataDirectory, stop };
+  return { container: started, adminUrl, tools, dataDirectory, fallbackReason, volume: volume?.name, daemon: await daemonEndpoint(dockerode), stop };
 }
 
+interface TmpfsVolume {
+  name: string;
+  remove(): Promise<void>;
+}
+
+type Dockerode = Awaited<ReturnType<typeof getContainerRuntimeClient>>['container']['dockerode'];
+
 /**
- * A uniquely named tmpfs volume, labelled with the testcontainers session so that Ryuk, where it
- * runs, removes it with the container if this process dies first. Unmounted, it holds no memory.
+ * A uniquely named tmpfs volume. It carries the testcontainers session label, so Ryuk, where a
+ * user enables it, removes it with the container; unmounted, it holds no memory.
  */
-async function createTmpfsVolume(mountOptions: string): Promise<{ name: string; remove(): Promise<void> }> {
-  const client = await getContainerRuntimeClient();
+async function createTmpfsVolume(client: Awaited<ReturnType<typeof getContainerRuntimeClient>>, mountOptions: string): Promise<TmpfsVolume> {
   const { sessionId } = await getReaper(client);
   const name = `facade-sim-pgdata-${randomBytes(6).toString('hex')}`;
   const { dockerode } = client.container;
@@ -106,16 +134,32 @@ async function createTmpfsVolume(mountOptions: string): Promise<{ name: string; 
     Name: name,
     Driver: 'local',
     DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: mountOptions },
-    Labels: { [LABEL_TESTCONTAINERS_SESSION_ID]: sessionId, 'org.facade-sim.purpose': 'test-data-directory' },
+    Labels: { [LABEL_TESTCONTAINERS_SESSION_ID]: sessionId, [VOLUME_LABEL]: VOLUME_PURPOSE },
   });
-  return {
-    name,
-    async remove() {
-      // A container that failed to start on this volume is left created by testcontainers, and
-      // holds the volume; it never ran, so it goes too.
-      const holders = await dockerode.listContainers({ all: true, filters: { volume: [name] } }).catch(() => []);
-      await Promise.all(holders.map((c) => dockerode.getContainer(c.Id).remove({ force: true }).catch(() => {})));
-      await dockerode.getVolume(name).remove({ force: true }).catch(() => {});
-    },
-  };
+  return { name, remove: () => removeVolume(dockerode, name) };
+}
+
+async function removeVolume(dockerode: Dockerode, name: string): Promise<void> {
+  // A container that failed to start on this volume is left created by testcontainers, and
+  // holds the volume; it never ran, so it goes too.
+  const holders = await dockerode.listContainers({ all: true, filters: { volume: [name] } }).catch(() => []);
+  await Promise.all(holders.map((c) => dockerode.getContainer(c.Id).remove({ force: true }).catch(() => {})));
+  await dockerode.getVolume(name).remove({ force: true }).catch(() => {});
+}
+
+/** Removes this tool's data volumes that no container uses and that are older than STALE_VOLUME_MS (never one being set up now). */
+async function sweepStaleVolumes(dockerode: Dockerode): Promise<void> {
+  try {
+    const { Volumes } = await dockerode.listVolumes({ filters: { label: [`${VOLUME_LABEL}=${VOLUME_PURPOSE}`], dangling: ['true'] } });
+    const old = (Volumes ?? []).filter((v) => Date.now() - Date.parse((v as { CreatedAt?: string }).CreatedAt ?? '') > STALE_VOLUME_MS);
+    await Promise.all(old.map((v) => dockerode.getVolume(v.Name).remove().catch(() => {})));
+  } catch {
+    // Housekeeping only.
+  }
+}
+
+async function daemonEndpoint(dockerode: Dockerode): Promise<EgressAllow> {
+  const modem = (dockerode as unknown as { modem: { getSocketPath?: () => Promise<string | undefined>; host?: string; port?: number | string } }).modem;
+  const socketPath = await modem.getSocketPath?.();
+  return socketPath ? { path: socketPath } : { host: modem.host ?? 'localhost', port: Number(modem.port ?? 2375) };
 }

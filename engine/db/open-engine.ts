@@ -46,7 +46,7 @@ export async function openEngine(options: EngineOptions): Promise<SimDatabase> {
     });
   }
   const { startDockerPostgres } = await import('./docker-server.ts');
-  const { adminUrl, tools, stop } = await startDockerPostgres();
+  const { container, adminUrl, tools, volume, daemon, stop } = await startDockerPostgres();
   // Ryuk is off (no registry here), so an interrupted run stops its container itself.
   const unregister = onInterruptCleanup(stop);
   const url = await createOwnedDatabase(adminUrl, { name, project: PROJECT_ID, purpose });
@@ -55,6 +55,8 @@ export async function openEngine(options: EngineOptions): Promise<SimDatabase> {
     url,
     tools,
     latencyMs: options.latencyMs,
+    location: `container ${container.getId().slice(0, 12)}${volume ? `, data volume ${volume}` : ''}`,
+    cleanupEgress: [daemon],
     onClose: async () => {
       unregister();
       await stop();

@@ -10,6 +10,7 @@ import { dumpDatabase } from '../snapshot/dump-database.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
 import { DUMP_FILE, SIDE_EFFECTS_FILE, readSnapshot, writeSnapshot } from '../snapshot/snapshot-files.ts';
 import { acquireDirLock } from '../util/dir-lock.ts';
+import { onExitCleanup } from '../util/exit-cleanup.ts';
 import { startVendorHarness } from '../vendors/vendor-harness.ts';
 import { SideEffectLedger } from '../vendors/side-effect-ledger.ts';
 import { assertFakeCredentials, databaseEgress, installEgressGuard, parseServerUrl } from '../safety/index.ts';
@@ -96,7 +97,7 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     const realRandom = Math.random;
     const latency = options.chaosLatencyMs ? () => realRandom() * options.chaosLatencyMs! : undefined;
     db = await openEngine({ engine: options.engine, databaseUrl: options.databaseUrl, allowRemoteHosts: options.allowRemoteHosts, latencyMs: latency });
-    if (db.url) log(`  database=${decodeURIComponent(new URL(db.url).pathname.slice(1))} (this run's own; dropped when it ends${options.engine === 'docker' ? ', with its container' : ''})`);
+    if (db.url) log(`  database=${decodeURIComponent(new URL(db.url).pathname.slice(1))} (this run's own; dropped when it ends${options.engine === 'docker' ? ', with its container' : ''})${db.location ? ` in ${db.location}` : ''}`);
     await binding.migrate(db);
     phase('open');
 
@@ -108,6 +109,16 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     const ctx: SimContext = { scenario, rng, clock, scheduler, db, ledger, startMs, endMs, vendorLatencyMs: latency };
     const guard = installEgressGuard({ allow: db.url ? [databaseEgress(parseServerUrl(db.url, { allowRemoteHosts: options.allowRemoteHosts }))] : [] });
     const harness = startVendorHarness(binding.vendorHandlers(ctx));
+    // An interrupt abandons the run, and its cleanup may need a request the run's sandbox stops
+    // (stopping a container is an HTTP call to the Docker daemon): MSW goes, the guard lets the
+    // cleanup's destinations through and keeps refusing the rest.
+    let sandboxOpen = true;
+    const leaveSandbox = onExitCleanup(() => {
+      if (!sandboxOpen) return;
+      sandboxOpen = false;
+      harness.close();
+      guard.allow(db?.cleanupEgress ?? []);
+    });
     const progress = createProgress(process.stderr, scenario.days, startMs, options.quiet);
     try {
       await binding.start(ctx);
@@ -120,7 +131,7 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
       clock.advanceTo(endMs);
     } finally {
       progress.done();
-      harness.close();
+      leaveSandbox();
       guard.uninstall();
       restoreGlobals();
       clock.uninstall();

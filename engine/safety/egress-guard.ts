@@ -13,6 +13,8 @@ export type EgressAllow = { host: string; port: number } | { path: string };
 export interface EgressGuard {
   attempts: { destination: string; via: string }[];
   assertClean(): void;
+  /** Lets more destinations through from now on: an interrupted run's cleanup may need one (a container's daemon). */
+  allow(more: EgressAllow[]): void;
   uninstall(): void;
 }
 
@@ -26,8 +28,9 @@ const CHILD_FUNCTIONS = ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', '
  */
 export function installEgressGuard(options: { allow: EgressAllow[] }): EgressGuard {
   const attempts: EgressGuard['attempts'] = [];
+  const allowList = [...options.allow];
   const allowed = (host: string | undefined, port: number | undefined, path: string | undefined) =>
-    options.allow.some((a) => ('path' in a ? path === a.path : (a.host === host || (isLocal(a.host) && isLocal(host))) && a.port === port));
+    allowList.some((a) => ('path' in a ? path === a.path : (a.host === host || (isLocal(a.host) && isLocal(host))) && a.port === port));
   const refuse = (destination: string, via: string): EgressError => {
     attempts.push({ destination, via });
     return new EgressError(destination, via);
@@ -60,7 +63,7 @@ export function installEgressGuard(options: { allow: EgressAllow[] }): EgressGua
 
   const originalLookup = dns.lookup;
   (dns as any).lookup = (hostname: string, ...rest: any[]) => {
-    if (!options.allow.some((a) => 'host' in a && (a.host === hostname || (isLocal(a.host) && isLocal(hostname))))) {
+    if (!allowList.some((a) => 'host' in a && (a.host === hostname || (isLocal(a.host) && isLocal(hostname))))) {
       const callback = rest[rest.length - 1];
       const error = refuse(hostname, 'dns');
       if (typeof callback === 'function') process.nextTick(() => callback(error));
@@ -70,7 +73,7 @@ export function installEgressGuard(options: { allow: EgressAllow[] }): EgressGua
   };
   const originalPromisesLookup = dns.promises.lookup;
   (dns.promises as any).lookup = async (hostname: string, ...rest: any[]) => {
-    if (!options.allow.some((a) => 'host' in a && (a.host === hostname || (isLocal(a.host) && isLocal(hostname))))) throw refuse(hostname, 'dns');
+    if (!allowList.some((a) => 'host' in a && (a.host === hostname || (isLocal(a.host) && isLocal(hostname))))) throw refuse(hostname, 'dns');
     return (originalPromisesLookup as any)(hostname, ...rest);
   };
 
@@ -89,6 +92,9 @@ export function installEgressGuard(options: { allow: EgressAllow[] }): EgressGua
     assertClean() {
       const first = attempts[0];
       if (first) throw new EgressError(first.destination, first.via);
+    },
+    allow(more) {
+      allowList.push(...more);
     },
     uninstall() {
       net.Socket.prototype.connect = originalConnect;

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { getContainerRuntimeClient } from 'testcontainers';
 import { expect, it } from 'vitest';
 import { REPO, SERVER_URL, SIM } from '../support/run-sim.ts';
 
@@ -38,4 +39,26 @@ it.each(servers)('a server run over $via interrupted with SIGINT exits 130 and d
   } finally {
     await admin.end();
   }
+}, 120_000);
+
+it.skipIf(!process.env.SIM_POSTGRES_IMAGE)('a docker run interrupted with SIGINT exits 130 and removes its container and data volume (the stop gets past the run sandbox to the Docker daemon)', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'sim-interrupt-'));
+  const child = spawn(process.execPath, [SIM, 'generate', 'baseline-45d', '--days', '10', '--engine', 'docker', '--out', out], { cwd: REPO, env: { ...process.env, CI: '1' } });
+  let stderr = '';
+  let where: RegExpExecArray | null = null;
+  const code = await new Promise<number | null>((resolve) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      where ??= /in container ([0-9a-f]{12}), data volume (facade-sim-pgdata-[0-9a-f]+)/.exec(stderr);
+      if (/day 2\/10/.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    child.on('close', (c) => resolve(c));
+  });
+  expect(code, stderr).toBe(130);
+  expect(stderr).not.toMatch(/cleanup failed|still running/);
+  expect(where, 'the run names its container and volume first').not.toBeNull();
+  const [, containerId, volume] = where!;
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  expect((await docker.listContainers({ all: true, filters: { id: [containerId!] } })).map((c) => c.Id)).toEqual([]);
+  expect((await docker.listVolumes({ filters: { name: [volume!] } })).Volumes ?? []).toEqual([]);
 }, 120_000);
