@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID } from 'testcontainers';
 import type { EgressAllow } from '../safety/egress-guard.ts';
@@ -18,6 +20,12 @@ export interface DockerPostgresOptions {
   dataDirectory?: 'large-folio-tmpfs' | 'tmpfs';
   /** mount(2) options of the large-folio volume; a test passes ones the kernel refuses, to see the fallback. */
   volumeMountOptions?: string;
+  /**
+   * By default a small reaper process removes the container and its volume when this process
+   * ends without stop() (Ctrl-C on vitest skips its teardown; SIGKILL skips everything). True
+   * leaves the container running for the user (`sim restore --engine docker`).
+   */
+  outlivesProcess?: boolean;
 }
 
 export interface DockerPostgres {
@@ -35,6 +43,7 @@ export interface DockerPostgres {
 }
 
 const PGDATA = '/var/lib/postgresql/data';
+const REAPER = fileURLToPath(new URL('./docker-reaper-child.mjs', import.meta.url));
 export const VOLUME_LABEL = 'org.facade-sim.purpose';
 const VOLUME_PURPOSE = 'test-data-directory';
 // Docker's `--tmpfs` accepts only a few options (not huge=), but the local volume driver hands
@@ -100,6 +109,8 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
     if (result.exitCode !== 0) throw new Error(`${argv[0]} in container exited with ${result.exitCode}: ${result.stderr || result.output}`);
     return Buffer.from(result.stdout, 'base64').toString('utf8');
   };
+  const daemon = await daemonEndpoint(dockerode);
+  const reaper = options.outlivesProcess ? undefined : startReaper(daemon, started.getId(), volume?.name);
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
@@ -110,9 +121,10 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
         if ((error as { statusCode?: number }).statusCode !== 404) throw error;
       } finally {
         await volume?.remove();
+        reaper?.kill('SIGTERM');
       }
     })());
-  return { container: started, adminUrl, tools, dataDirectory, fallbackReason, volume: volume?.name, daemon: await daemonEndpoint(dockerode), stop };
+  return { container: started, adminUrl, tools, dataDirectory, fallbackReason, volume: volume?.name, daemon, stop };
 }
 
 interface TmpfsVolume {
@@ -158,8 +170,17 @@ async function sweepStaleVolumes(dockerode: Dockerode): Promise<void> {
   }
 }
 
-async function daemonEndpoint(dockerode: Dockerode): Promise<EgressAllow> {
-  const modem = (dockerode as unknown as { modem: { getSocketPath?: () => Promise<string | undefined>; host?: string; port?: number | string } }).modem;
+/** The reaper process (docker-reaper-child.mjs), detached so that it outlives this one; none for a daemon behind TLS, which it cannot reach. */
+function startReaper(daemon: EgressAllow & { tls?: boolean }, containerId: string, volume: string | undefined) {
+  if (daemon.tls) return undefined;
+  const endpoint = 'path' in daemon ? daemon.path : `${daemon.host}:${daemon.port}`;
+  const child = spawn(process.execPath, [REAPER, String(process.pid), endpoint, containerId, volume ?? ''], { detached: true, stdio: 'ignore' });
+  child.unref();
+  return child;
+}
+
+async function daemonEndpoint(dockerode: Dockerode): Promise<EgressAllow & { tls?: boolean }> {
+  const modem = (dockerode as unknown as { modem: { getSocketPath?: () => Promise<string | undefined>; host?: string; port?: number | string; protocol?: string } }).modem;
   const socketPath = await modem.getSocketPath?.();
-  return socketPath ? { path: socketPath } : { host: modem.host ?? 'localhost', port: Number(modem.port ?? 2375) };
+  return socketPath ? { path: socketPath } : { host: modem.host ?? 'localhost', port: Number(modem.port ?? 2375), tls: modem.protocol === 'https' };
 }

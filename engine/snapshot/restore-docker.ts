@@ -10,7 +10,7 @@ import { DUMP_FILE } from './snapshot-files.ts';
  * directory is Docker's own tmpfs, which goes with the container and leaves nothing to remove.
  */
 export async function restoreToDocker(snapshotDir: string): Promise<{ url: string; containerId: string }> {
-  const { container, adminUrl, tools } = await startDockerPostgres({ dataDirectory: 'tmpfs' });
+  const { container, adminUrl, tools } = await startDockerPostgres({ dataDirectory: 'tmpfs', outlivesProcess: true });
   const dump = readFileSync(join(snapshotDir, DUMP_FILE), 'utf8');
   const r = await restoreToServer(snapshotDir, adminUrl, {
     tools: (argv) => tools(argv.map((a) => (a === join(snapshotDir, DUMP_FILE) ? '/dev/stdin' : a)), dump),

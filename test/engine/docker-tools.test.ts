@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID } from 'testcontainers';
 import { startDockerPostgres, VOLUME_LABEL, type DockerPostgres } from '../../engine/db/docker-server.ts';
@@ -56,6 +58,22 @@ describe.skipIf(!process.env.SIM_POSTGRES_IMAGE)('the test container', () => {
     } finally {
       await fallback.stop();
     }
+  });
+
+  it('is removed with its volume when the process that started it is killed without a teardown (SIGKILL; Ctrl-C on vitest skips the teardown too)', async () => {
+    const script = `const { startDockerPostgres } = await import(${JSON.stringify(new URL('../../engine/db/docker-server.ts', import.meta.url).pathname)});
+      const pg = await startDockerPostgres();
+      console.log(JSON.stringify({ id: pg.container.getId(), volume: pg.volume }));
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const started = await new Promise<{ id: string; volume?: string }>((resolve) => child.stdout.once('data', (d) => resolve(JSON.parse(String(d)))));
+    const dockerode = await docker();
+    expect((await dockerode.getContainer(started.id).inspect()).State.Running).toBe(true);
+    child.kill('SIGKILL');
+    const gone = async () => (await dockerode.listContainers({ all: true, filters: { id: [started.id] } })).length === 0;
+    for (let i = 0; i < 40 && !(await gone()); i++) await sleep(250);
+    expect(await gone(), 'the container outlived its process').toBe(true);
+    if (started.volume) expect((await dockerode.listVolumes({ filters: { name: [started.volume] } })).Volumes ?? []).toEqual([]);
   });
 
   it('return long multibyte output intact from client tools (docker hands exec output over in chunks that split characters)', async () => {
