@@ -1,40 +1,55 @@
-// Waits for the process that started a container to end, however it ends (Ctrl-C on vitest skips
-// its global teardown; SIGKILL skips everything), then removes the container and its data volume.
-// A small stand-in for testcontainers' Ryuk, which is off by default here. Plain JavaScript, no
-// dependencies: it talks to the Docker API directly.
-// Usage: node docker-reaper-child.mjs <pid> <daemon: socket path | host:port> <container id> [volume]
+// Removes the containers and volumes labelled with one start's token once the process that
+// started them is gone, however it went (Ctrl-C on vitest skips its global teardown; SIGKILL skips
+// everything; an interrupt can land while a container is still being created). A small stand-in
+// for testcontainers' Ryuk, which is off by default here. Plain JavaScript, no dependencies: it
+// talks to the Docker API directly.
+// Usage: node docker-reaper-child.mjs <token> <daemon: socket path | host:port>
+// The parent holds this process's stdin: it writes "done" after its own cleanup; an end of input
+// without it means the parent died (no pid polling, so no pid reuse).
 import { request } from 'node:http';
 
-const [pidText, daemon, containerId, volume] = process.argv.slice(2);
-const pid = Number(pidText);
+const [token, daemon] = process.argv.slice(2);
+const LABEL = 'org.facade-sim.reaper';
 const endpoint = daemon.startsWith('/') || daemon.startsWith('\\\\') ? { socketPath: daemon } : { host: daemon.replace(/:\d+$/, ''), port: Number(/:(\d+)$/.exec(daemon)?.[1] ?? 2375) };
 
 const call = (method, path) =>
   new Promise((resolve) => {
     const req = request({ ...endpoint, method, path, timeout: 30_000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode, body }));
     });
-    req.on('error', () => resolve(0));
+    req.on('error', () => resolve({ status: 0, body: '' }));
     req.on('timeout', () => req.destroy());
     req.end();
   });
 
-const alive = () => {
+const parse = (text, fallback) => {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
+    return JSON.parse(text);
+  } catch {
+    return fallback;
   }
 };
 
-// The parent ends this process (SIGTERM) after its own teardown; then there is nothing to do.
-process.on('SIGTERM', () => process.exit(0));
-const timer = setInterval(async () => {
-  if (alive()) return;
-  clearInterval(timer);
-  await call('DELETE', `/containers/${encodeURIComponent(containerId)}?force=true&v=true`);
-  if (volume) await call('DELETE', `/volumes/${encodeURIComponent(volume)}?force=true`);
+async function reap() {
+  const filters = encodeURIComponent(JSON.stringify({ label: [`${LABEL}=${token}`] }));
+  const containers = parse((await call('GET', `/containers/json?all=true&filters=${filters}`)).body, []);
+  await Promise.all(containers.map((c) => call('DELETE', `/containers/${c.Id}?force=true&v=true`)));
+  const volumes = parse((await call('GET', `/volumes?filters=${filters}`)).body, {}).Volumes ?? [];
+  await Promise.all(volumes.map((v) => call('DELETE', `/volumes/${encodeURIComponent(v.Name)}?force=true`)));
+}
+
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => (input += d));
+process.stdin.on('close', async () => {
+  if (input.includes('done')) process.exit(0);
+  // The daemon finishes a create or start whose client has died: look again a little later.
+  for (const delayMs of [0, 1000, 2500]) {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await reap();
+  }
   process.exit(0);
-}, 500);
+});

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID } from 'testcontainers';
-import type { EgressAllow } from '../safety/egress-guard.ts';
 import { trustContainerHost } from '../safety/server-target.ts';
 import { postgresImage } from './postgres-image.ts';
 import type { ToolRunner } from './server-database.ts';
@@ -21,11 +20,14 @@ export interface DockerPostgresOptions {
   /** mount(2) options of the large-folio volume; a test passes ones the kernel refuses, to see the fallback. */
   volumeMountOptions?: string;
   /**
-   * By default a small reaper process removes the container and its volume when this process
-   * ends without stop() (Ctrl-C on vitest skips its teardown; SIGKILL skips everything). True
-   * leaves the container running for the user (`sim restore --engine docker`).
+   * By default a small reaper process, started before anything is created, removes the container
+   * and its volume when this process ends without stop() (an interrupt, even during start-up;
+   * Ctrl-C on vitest skips its teardown; SIGKILL skips everything). True leaves the container
+   * running for the user (`sim restore --engine docker`).
    */
   outlivesProcess?: boolean;
+  /** Extra labels on the container and its volume (to find a run's containers with `docker ps --filter label=…`). */
+  labels?: Record<string, string>;
 }
 
 export interface DockerPostgres {
@@ -36,15 +38,18 @@ export interface DockerPostgres {
   dataDirectory: 'large-folio-tmpfs' | 'tmpfs';
   fallbackReason?: string;
   volume: string | undefined;
-  /** The Docker daemon's endpoint, which stop() talks to (the egress guard must let it through). */
-  daemon: EgressAllow;
-  /** Stops the container and removes its data volume; safe to call twice, and a container already gone counts as stopped. */
+  /**
+   * Stops the container and removes its data volume; safe to call twice, and a container already
+   * gone counts as stopped. If it fails, the reaper still removes both when this process ends.
+   */
   stop(): Promise<void>;
 }
 
 const PGDATA = '/var/lib/postgresql/data';
 const REAPER = fileURLToPath(new URL('./docker-reaper-child.mjs', import.meta.url));
 export const VOLUME_LABEL = 'org.facade-sim.purpose';
+/** Labels the container and volume of one start, for its reaper. */
+const REAPER_LABEL = 'org.facade-sim.reaper';
 const VOLUME_PURPOSE = 'test-data-directory';
 // Docker's `--tmpfs` accepts only a few options (not huge=), but the local volume driver hands
 // its `o` to mount(2) as given. The flags and mode are those `--tmpfs` uses; the entrypoint
@@ -63,8 +68,11 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
   const image = options.image ?? postgresImage();
   const client = await getContainerRuntimeClient();
   const { dockerode } = client.container;
+  const token = randomBytes(8).toString('hex');
+  const reaper = options.outlivesProcess ? undefined : startReaper(await daemonEndpoint(dockerode), token);
   const builder = () =>
     new PostgreSqlContainer(image)
+      .withLabels({ ...options.labels, ...(options.outlivesProcess ? {} : { [REAPER_LABEL]: token }) })
       .withDatabase('postgres')
       .withUsername('postgres')
       .withPassword('sim')
@@ -76,7 +84,7 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
   if (dataDirectory === 'large-folio-tmpfs') {
     await sweepStaleVolumes(dockerode);
     try {
-      volume = await createTmpfsVolume(client, options.volumeMountOptions ?? LARGE_FOLIO_TMPFS);
+      volume = await createTmpfsVolume(client, options.volumeMountOptions ?? LARGE_FOLIO_TMPFS, { ...options.labels, [REAPER_LABEL]: token });
       container = await builder().withBindMounts([{ source: volume.name, target: PGDATA }]).start();
     } catch (error) {
       await volume?.remove();
@@ -109,22 +117,19 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
     if (result.exitCode !== 0) throw new Error(`${argv[0]} in container exited with ${result.exitCode}: ${result.stderr || result.output}`);
     return Buffer.from(result.stdout, 'base64').toString('utf8');
   };
-  const daemon = await daemonEndpoint(dockerode);
-  const reaper = options.outlivesProcess ? undefined : startReaper(daemon, started.getId(), volume?.name);
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       try {
         await started.stop();
       } catch (error) {
-        // Removed by hand (`docker rm -f`) or by a reaper: already stopped.
+        // Removed by hand (`docker rm -f`): already stopped. Anything else leaves the reaper on duty.
         if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-      } finally {
-        await volume?.remove();
-        reaper?.kill('SIGTERM');
       }
+      await volume?.remove();
+      reaper?.done();
     })());
-  return { container: started, adminUrl, tools, dataDirectory, fallbackReason, volume: volume?.name, daemon, stop };
+  return { container: started, adminUrl, tools, dataDirectory, fallbackReason, volume: volume?.name, stop };
 }
 
 interface TmpfsVolume {
@@ -138,7 +143,7 @@ type Dockerode = Awaited<ReturnType<typeof getContainerRuntimeClient>>['containe
  * A uniquely named tmpfs volume. It carries the testcontainers session label, so Ryuk, where a
  * user enables it, removes it with the container; unmounted, it holds no memory.
  */
-async function createTmpfsVolume(client: Awaited<ReturnType<typeof getContainerRuntimeClient>>, mountOptions: string): Promise<TmpfsVolume> {
+async function createTmpfsVolume(client: Awaited<ReturnType<typeof getContainerRuntimeClient>>, mountOptions: string, labels: Record<string, string>): Promise<TmpfsVolume> {
   const { sessionId } = await getReaper(client);
   const name = `facade-sim-pgdata-${randomBytes(6).toString('hex')}`;
   const { dockerode } = client.container;
@@ -146,7 +151,7 @@ async function createTmpfsVolume(client: Awaited<ReturnType<typeof getContainerR
     Name: name,
     Driver: 'local',
     DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: mountOptions },
-    Labels: { [LABEL_TESTCONTAINERS_SESSION_ID]: sessionId, [VOLUME_LABEL]: VOLUME_PURPOSE },
+    Labels: { ...labels, [LABEL_TESTCONTAINERS_SESSION_ID]: sessionId, [VOLUME_LABEL]: VOLUME_PURPOSE },
   });
   return { name, remove: () => removeVolume(dockerode, name) };
 }
@@ -170,17 +175,31 @@ async function sweepStaleVolumes(dockerode: Dockerode): Promise<void> {
   }
 }
 
-/** The reaper process (docker-reaper-child.mjs), detached so that it outlives this one; none for a daemon behind TLS, which it cannot reach. */
-function startReaper(daemon: EgressAllow & { tls?: boolean }, containerId: string, volume: string | undefined) {
-  if (daemon.tls) return undefined;
+/**
+ * The reaper process (docker-reaper-child.mjs), detached so that it outlives this one. It holds
+ * the read end of a pipe from this process: "done" stands it down; the pipe closing without it
+ * (this process died) makes it remove everything labelled with the token. None for a daemon it
+ * cannot reach with plain HTTP (TLS, ssh).
+ */
+function startReaper(daemon: { path: string } | { host: string; port: number } | undefined, token: string) {
+  if (!daemon) return undefined;
   const endpoint = 'path' in daemon ? daemon.path : `${daemon.host}:${daemon.port}`;
-  const child = spawn(process.execPath, [REAPER, String(process.pid), endpoint, containerId, volume ?? ''], { detached: true, stdio: 'ignore' });
+  const { NODE_OPTIONS: _inherited, ...env } = process.env; // no debugger or loader hooks in the reaper
+  const child = spawn(process.execPath, [REAPER, token, endpoint], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], windowsHide: true, env });
+  child.on('error', () => {});
+  child.stdin.on('error', () => {});
   child.unref();
-  return child;
+  (child.stdin as unknown as { unref(): void }).unref();
+  return {
+    done() {
+      child.stdin.end('done');
+    },
+  };
 }
 
-async function daemonEndpoint(dockerode: Dockerode): Promise<EgressAllow & { tls?: boolean }> {
+async function daemonEndpoint(dockerode: Dockerode): Promise<{ path: string } | { host: string; port: number } | undefined> {
   const modem = (dockerode as unknown as { modem: { getSocketPath?: () => Promise<string | undefined>; host?: string; port?: number | string; protocol?: string } }).modem;
   const socketPath = await modem.getSocketPath?.();
-  return socketPath ? { path: socketPath } : { host: modem.host ?? 'localhost', port: Number(modem.port ?? 2375), tls: modem.protocol === 'https' };
+  if (socketPath) return { path: socketPath };
+  return modem.protocol === 'http' && modem.host ? { host: modem.host, port: Number(modem.port ?? 2375) } : undefined;
 }

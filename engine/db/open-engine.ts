@@ -46,9 +46,9 @@ export async function openEngine(options: EngineOptions): Promise<SimDatabase> {
     });
   }
   const { startDockerPostgres } = await import('./docker-server.ts');
-  const { container, adminUrl, tools, volume, daemon, stop } = await startDockerPostgres();
-  // Ryuk is off (no registry here), so an interrupted run stops its container itself.
-  const unregister = onInterruptCleanup(stop);
+  // An interrupt needs no cleanup here: the run's sandbox (MSW, the egress guard) stays up until
+  // the process exits, and the container's reaper removes it and its volume then.
+  const { container, adminUrl, tools, volume, stop } = await startDockerPostgres();
   const url = await createOwnedDatabase(adminUrl, { name, project: PROJECT_ID, purpose });
   return openServerDatabase({
     engine: 'docker',
@@ -56,10 +56,6 @@ export async function openEngine(options: EngineOptions): Promise<SimDatabase> {
     tools,
     latencyMs: options.latencyMs,
     location: `container ${container.getId().slice(0, 12)}${volume ? `, data volume ${volume}` : ''}`,
-    cleanupEgress: [daemon],
-    onClose: async () => {
-      unregister();
-      await stop();
-    },
+    onClose: stop,
   });
 }

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { DUMP_SESSION_SQL } from './introspect.ts';
-import type { EgressAllow } from '../safety/egress-guard.ts';
 import { sleepReal, type EngineKind, type LatencyFn, type SimDatabase } from './sim-database.ts';
 
 /** Ends each table's COPY text in copyOut: a backslash before 's' is none of COPY's escapes, so no data line can equal it. */
@@ -49,7 +48,6 @@ export async function openServerDatabase(options: {
   latencyMs?: LatencyFn;
   onClose?: () => Promise<void>;
   location?: string;
-  cleanupEgress?: EgressAllow[];
 }): Promise<SimDatabase> {
   // A single connection: one writer keeps sequence values and row order deterministic.
   const client = new pg.Client({ connectionString: options.url, application_name: 'facade-sim' });
@@ -74,7 +72,6 @@ export async function openServerDatabase(options: {
     engine: options.engine,
     url: options.url,
     location: options.location,
-    cleanupEgress: options.cleanupEgress,
     driver: client,
     async query<T>(sql: string, params?: unknown[]) {
       return (await client.query(sql, params as any[])).rows as T[];

@@ -1,5 +1,3 @@
-import type { EgressAllow } from '../safety/egress-guard.ts';
-
 export type EngineKind = 'pglite' | 'postgres' | 'docker';
 
 /**
@@ -21,11 +19,6 @@ export interface SimDatabase {
   versions(): Promise<{ postgres: string; pgDump: string }>;
   /** Where it lives, for the run's log when the URL does not say (the docker engine: its container and data volume). */
   readonly location?: string;
-  /**
-   * What an interrupted run's cleanup must reach besides the database (the docker engine: the
-   * Docker daemon, to stop the container); the egress guard lets it through once the run is abandoned.
-   */
-  readonly cleanupEgress?: EgressAllow[];
   /** Housekeeping between simulated days, with no transaction open (PGlite: a checkpoint). */
   maintain?(): Promise<void>;
   close(): Promise<void>;

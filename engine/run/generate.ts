@@ -10,7 +10,7 @@ import { dumpDatabase } from '../snapshot/dump-database.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
 import { DUMP_FILE, SIDE_EFFECTS_FILE, readSnapshot, writeSnapshot } from '../snapshot/snapshot-files.ts';
 import { acquireDirLock } from '../util/dir-lock.ts';
-import { onExitCleanup } from '../util/exit-cleanup.ts';
+import { interrupted } from '../util/exit-cleanup.ts';
 import { startVendorHarness } from '../vendors/vendor-harness.ts';
 import { SideEffectLedger } from '../vendors/side-effect-ledger.ts';
 import { assertFakeCredentials, databaseEgress, installEgressGuard, parseServerUrl } from '../safety/index.ts';
@@ -109,16 +109,6 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     const ctx: SimContext = { scenario, rng, clock, scheduler, db, ledger, startMs, endMs, vendorLatencyMs: latency };
     const guard = installEgressGuard({ allow: db.url ? [databaseEgress(parseServerUrl(db.url, { allowRemoteHosts: options.allowRemoteHosts }))] : [] });
     const harness = startVendorHarness(binding.vendorHandlers(ctx));
-    // An interrupt abandons the run, and its cleanup may need a request the run's sandbox stops
-    // (stopping a container is an HTTP call to the Docker daemon): MSW goes, the guard lets the
-    // cleanup's destinations through and keeps refusing the rest.
-    let sandboxOpen = true;
-    const leaveSandbox = onExitCleanup(() => {
-      if (!sandboxOpen) return;
-      sandboxOpen = false;
-      harness.close();
-      guard.allow(db?.cleanupEgress ?? []);
-    });
     const progress = createProgress(process.stderr, scenario.days, startMs, options.quiet);
     try {
       await binding.start(ctx);
@@ -131,10 +121,14 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
       clock.advanceTo(endMs);
     } finally {
       progress.done();
-      leaveSandbox();
-      guard.uninstall();
-      restoreGlobals();
-      clock.uninstall();
+      // An interrupt's cleanup fails the run's next statement, and so lands here while the process
+      // is still exiting: app code may yet be in flight, so MSW and the guard stay up until exit.
+      if (!interrupted()) {
+        harness.close();
+        guard.uninstall();
+        restoreGlobals();
+        clock.uninstall();
+      }
     }
     harness.assertClean();
     guard.assertClean();

@@ -13,8 +13,6 @@ export type EgressAllow = { host: string; port: number } | { path: string };
 export interface EgressGuard {
   attempts: { destination: string; via: string }[];
   assertClean(): void;
-  /** Lets more destinations through from now on: an interrupted run's cleanup may need one (a container's daemon). */
-  allow(more: EgressAllow[]): void;
   uninstall(): void;
 }
 
@@ -28,7 +26,7 @@ const CHILD_FUNCTIONS = ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', '
  */
 export function installEgressGuard(options: { allow: EgressAllow[] }): EgressGuard {
   const attempts: EgressGuard['attempts'] = [];
-  const allowList = [...options.allow];
+  const allowList = options.allow;
   const allowed = (host: string | undefined, port: number | undefined, path: string | undefined) =>
     allowList.some((a) => ('path' in a ? path === a.path : (a.host === host || (isLocal(a.host) && isLocal(host))) && a.port === port));
   const refuse = (destination: string, via: string): EgressError => {
@@ -92,9 +90,6 @@ export function installEgressGuard(options: { allow: EgressAllow[] }): EgressGua
     assertClean() {
       const first = attempts[0];
       if (first) throw new EgressError(first.destination, first.via);
-    },
-    allow(more) {
-      allowList.push(...more);
     },
     uninstall() {
       net.Socket.prototype.connect = originalConnect;

@@ -46,8 +46,16 @@ export function runExitCleanups(): void {
   cleanups.clear();
 }
 
+let interruptedBy: string | undefined;
+
+/** True once SIGINT or SIGTERM arrived: the process is cleaning up and will exit. */
+export function interrupted(): boolean {
+  return interruptedBy !== undefined;
+}
+
 export function installSignalHandlers(): void {
   const handle = (code: number, name: string) => () => {
+    interruptedBy = name;
     process.stderr.write(`\ninterrupted (${name}): stopping; committed snapshots are untouched\n`);
     runExitCleanups();
     // A second signal while the run's database is being dropped exits at once.

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,20 +61,29 @@ describe.skipIf(!process.env.SIM_POSTGRES_IMAGE)('the test container', () => {
     }
   });
 
-  it('is removed with its volume when the process that started it is killed without a teardown (SIGKILL; Ctrl-C on vitest skips the teardown too)', async () => {
+  // The process that starts a container may die at any moment: here, killed with SIGKILL once the
+  // container exists (mid start-up: testcontainers is still waiting for PostgreSQL) and once it
+  // is ready. No stop(), no teardown, no signal handler: the reaper alone removes container and volume.
+  it.each(['while it starts', 'once it is ready'])('is removed with its volume when the process that started it is killed %s', async (moment) => {
+    const runLabel = `t${randomBytes(6).toString('hex')}`;
     const script = `const { startDockerPostgres } = await import(${JSON.stringify(new URL('../../engine/db/docker-server.ts', import.meta.url).pathname)});
-      const pg = await startDockerPostgres();
-      console.log(JSON.stringify({ id: pg.container.getId(), volume: pg.volume }));
+      await startDockerPostgres({ labels: { 'org.facade-sim.test': '${runLabel}' } });
+      console.log('ready');
       setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const started = await new Promise<{ id: string; volume?: string }>((resolve) => child.stdout.once('data', (d) => resolve(JSON.parse(String(d)))));
     const dockerode = await docker();
-    expect((await dockerode.getContainer(started.id).inspect()).State.Running).toBe(true);
+    const filters = { label: [`org.facade-sim.test=${runLabel}`] };
+    const containers = async () => dockerode.listContainers({ all: true, filters });
+    if (moment === 'while it starts') {
+      for (let i = 0; i < 400 && (await containers()).length === 0; i++) await sleep(25);
+    } else {
+      await new Promise((resolve) => child.stdout.once('data', resolve));
+    }
+    expect(await containers()).toHaveLength(1);
     child.kill('SIGKILL');
-    const gone = async () => (await dockerode.listContainers({ all: true, filters: { id: [started.id] } })).length === 0;
-    for (let i = 0; i < 40 && !(await gone()); i++) await sleep(250);
-    expect(await gone(), 'the container outlived its process').toBe(true);
-    if (started.volume) expect((await dockerode.listVolumes({ filters: { name: [started.volume] } })).Volumes ?? []).toEqual([]);
+    for (let i = 0; i < 60 && (await containers()).length > 0; i++) await sleep(250);
+    expect(await containers(), 'the container outlived its process').toEqual([]);
+    expect((await dockerode.listVolumes({ filters })).Volumes ?? []).toEqual([]);
   });
 
   it('return long multibyte output intact from client tools (docker hands exec output over in chunks that split characters)', async () => {
