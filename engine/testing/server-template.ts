@@ -5,6 +5,7 @@ import { connectExplicit, parseServerUrl, serverUrl } from '../safety/index.ts';
 import { restoreToServer } from '../snapshot/restore-server.ts';
 import { DUMP_FILE, readSnapshot } from '../snapshot/snapshot-files.ts';
 import type { ToolRunner } from '../db/server-database.ts';
+import type { CloneReaper } from './clone-reaper.ts';
 
 export interface TemplateOptions {
   tools?: ToolRunner;
@@ -99,12 +100,15 @@ export interface ServerClone {
   name: string;
   url: string;
   drop(): Promise<void>;
+  /** Leaves the clone for the user: its reaper no longer drops it. */
+  keep(): void;
 }
 
 /** Clones the template into a unique sim_ database (and re-binds the clone's marker to itself). */
-export async function cloneTemplate(admin: pg.Client | pg.Pool, adminUrl: string, template: string, strategy: 'FILE_COPY' | 'WAL_LOG' | null): Promise<ServerClone> {
+export async function cloneTemplate(admin: pg.Client | pg.Pool, adminUrl: string, template: string, strategy: 'FILE_COPY' | 'WAL_LOG' | null, reaper?: CloneReaper): Promise<ServerClone> {
   const target = parseServerUrl(adminUrl);
   const name = `${template.replace(/^sim_tpl_/, 'sim_t_').slice(0, 40)}_${randomBytes(5).toString('hex')}`;
+  reaper?.track(name);
   await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}${strategy ? ` STRATEGY ${strategy}` : ''}`);
   const url = serverUrl(target, name);
   return {
@@ -112,6 +116,10 @@ export async function cloneTemplate(admin: pg.Client | pg.Pool, adminUrl: string
     url,
     async drop() {
       await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+      reaper?.untrack(name);
+    },
+    keep() {
+      reaper?.untrack(name);
     },
   };
 }

@@ -8,6 +8,7 @@ import { readSnapshot } from '../snapshot/snapshot-files.ts';
 import { restoreIntoPglite } from '../snapshot/restore-pglite.ts';
 import { createPglite } from '../db/pglite-boot.ts';
 import { cloneTemplate, ensureTemplate, rebindMarker, type ServerClone } from './server-template.ts';
+import { startCloneReaper, type CloneReaper } from './clone-reaper.ts';
 
 export type Via = 'url' | 'docker' | 'pglite';
 export type Isolation = 'clone' | 'transaction';
@@ -52,6 +53,11 @@ interface ServerState {
   ready: Promise<{ clone: ServerClone; client: pg.Client }>[];
   /** Drops run after close() returns; awaited before the process lets go of the server. */
   drops: Promise<unknown>[];
+  /**
+   * Drops this process's clones if it dies before it does (Ctrl-C on vitest skips afterAll); a
+   * server you run only: the docker via's clones go with its container.
+   */
+  reaper: CloneReaper | undefined;
 }
 
 const serverStates = new Map<string, Promise<ServerState>>();
@@ -82,7 +88,7 @@ function serverUrlFor(o: SnapshotDatabaseOptions<any>): string {
   return process.env.SIM_TEST_DATABASE_URL ?? DEFAULT_TEST_SERVER_URL;
 }
 
-async function serverState(adminUrl: string, snapshotDir: string, tablespace: string | undefined): Promise<ServerState> {
+async function serverState(adminUrl: string, snapshotDir: string, tablespace: string | undefined, via: Via): Promise<ServerState> {
   const key = `${adminUrl}|${snapshotDir}|${tablespace ?? ''}`;
   let state = serverStates.get(key);
   if (!state) {
@@ -93,7 +99,7 @@ async function serverState(adminUrl: string, snapshotDir: string, tablespace: st
       const version = Number((await admin.query(`SELECT current_setting('server_version_num') AS v`)).rows[0].v);
       // FILE_COPY skips WAL for the copy: on a throwaway server (fsync off) it is the fast path (15+).
       const strategy = version >= 150000 ? ((process.env.SIM_CLONE_STRATEGY as 'FILE_COPY' | 'WAL_LOG') ?? 'FILE_COPY') : null;
-      return { adminUrl, admin, template, strategy, drops: [], ready: [] };
+      return { adminUrl, admin, template, strategy, drops: [], ready: [], reaper: via === 'url' ? startCloneReaper(target) : undefined };
     })();
     serverStates.set(key, state);
   }
@@ -137,11 +143,11 @@ export async function snapshotDatabase<S extends Record<string, unknown> = Recor
   if (options.via === 'pglite') return pgliteDatabase(dir, isolation, options.schema);
   // The docker via's whole cluster is already in memory; a tablespace is for a server you run.
   const tablespace = options.via === 'url' ? (options.tablespace ?? process.env.SIM_TEST_TABLESPACE) || undefined : undefined;
-  const state = await serverState(serverUrlFor(options), dir, tablespace);
+  const state = await serverState(serverUrlFor(options), dir, tablespace, options.via);
   const target = parseServerUrl(state.adminUrl);
   if (isolation === 'transaction') {
     if (!state.shared) {
-      const clone = await cloneTemplate(state.admin, state.adminUrl, state.template, state.strategy);
+      const clone = await cloneTemplate(state.admin, state.adminUrl, state.template, state.strategy, state.reaper);
       const client = connectExplicit(target, clone.name);
       await client.connect();
       await rebindMarker(client);
@@ -152,7 +158,7 @@ export async function snapshotDatabase<S extends Record<string, unknown> = Recor
     return { url: state.shared.url, db: tx, driver: state.shared.client, close: end };
   }
   const prepare = async () => {
-    const clone = await cloneTemplate(state.admin, state.adminUrl, state.template, state.strategy);
+    const clone = await cloneTemplate(state.admin, state.adminUrl, state.template, state.strategy, state.reaper);
     const client = connectExplicit(target, clone.name);
     await client.connect();
     // The clone keeps the template's marker, so the target guard treats it as a copy and refuses
@@ -174,6 +180,7 @@ export async function snapshotDatabase<S extends Record<string, unknown> = Recor
       if (o.keep) await rebindMarker(client);
       await client.end();
       if (o.keep) {
+        clone.keep();
         process.stderr.write(`facade-sim: kept test database ${clone.url}\n`);
         return;
       }
@@ -229,6 +236,7 @@ export async function closeSnapshotDatabases(): Promise<void> {
       await s.admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(s.shared.name)} WITH (FORCE)`).catch(() => {});
     }
     await s.admin.end().catch(() => {});
+    s.reaper?.done();
   }
   serverStates.clear();
   for (const p of pgliteImages.values()) await (await p.catch(() => undefined))?.shared?.close().catch(() => {});
