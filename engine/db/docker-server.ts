@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID } from 'testcontainers';
 import { trustContainerHost } from '../safety/server-target.ts';
+import { spawnReaper } from '../util/spawn-reaper.ts';
 import { postgresImage } from './postgres-image.ts';
 import type { ToolRunner } from './server-database.ts';
 
@@ -183,18 +183,7 @@ async function sweepStaleVolumes(dockerode: Dockerode): Promise<void> {
  */
 function startReaper(daemon: { path: string } | { host: string; port: number } | undefined, token: string) {
   if (!daemon) return undefined;
-  const endpoint = 'path' in daemon ? daemon.path : `${daemon.host}:${daemon.port}`;
-  const { NODE_OPTIONS: _inherited, ...env } = process.env; // no debugger or loader hooks in the reaper
-  const child = spawn(process.execPath, [REAPER, token, endpoint], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], windowsHide: true, env });
-  child.on('error', () => {});
-  child.stdin.on('error', () => {});
-  child.unref();
-  (child.stdin as unknown as { unref(): void }).unref();
-  return {
-    done() {
-      child.stdin.end('done');
-    },
-  };
+  return spawnReaper(REAPER, [token, 'path' in daemon ? daemon.path : `${daemon.host}:${daemon.port}`]);
 }
 
 async function daemonEndpoint(dockerode: Dockerode): Promise<{ path: string } | { host: string; port: number } | undefined> {

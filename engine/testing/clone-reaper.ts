@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cleanPgEnv, type ServerTarget } from '../safety/index.ts';
+import { spawnReaper } from '../util/spawn-reaper.ts';
 
 const CHILD = fileURLToPath(new URL('./clone-reaper-child.mjs', import.meta.url));
 
@@ -19,22 +19,12 @@ export interface CloneReaper {
  * closed pipe, so a reused pid cannot fool it.
  */
 export function startCloneReaper(target: ServerTarget): CloneReaper {
-  // No ambient PG* settings (the connection is given whole) and no debugger or loader hooks.
-  const { NODE_OPTIONS: _inherited, ...env } = cleanPgEnv();
-  const child = spawn(process.execPath, [CHILD], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], windowsHide: true, env });
-  child.on('error', () => {});
-  child.stdin.on('error', () => {});
-  child.unref();
-  (child.stdin as unknown as { unref(): void }).unref();
-  const send = (line: string) => {
-    if (child.stdin.writable) child.stdin.write(`${line}\n`);
-  };
-  send(JSON.stringify({ connect: { host: target.host, port: target.port, user: target.user, password: target.password ?? '', database: target.database } }));
+  // No ambient PG* settings: the connection is given whole.
+  const reaper = spawnReaper(CHILD, [], cleanPgEnv());
+  reaper.send(JSON.stringify({ connect: { host: target.host, port: target.port, user: target.user, password: target.password ?? '', database: target.database } }));
   return {
-    track: (name) => send(`+${name}`),
-    untrack: (name) => send(`-${name}`),
-    done() {
-      if (child.stdin.writable) child.stdin.end('done\n');
-    },
+    track: (name) => reaper.send(`+${name}`),
+    untrack: (name) => reaper.send(`-${name}`),
+    done: () => reaper.done(),
   };
 }
