@@ -26,9 +26,8 @@ const CHILD_FUNCTIONS = ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', '
  */
 export function installEgressGuard(options: { allow: EgressAllow[] }): EgressGuard {
   const attempts: EgressGuard['attempts'] = [];
-  const allowList = options.allow;
   const allowed = (host: string | undefined, port: number | undefined, path: string | undefined) =>
-    allowList.some((a) => ('path' in a ? path === a.path : (a.host === host || (isLocal(a.host) && isLocal(host))) && a.port === port));
+    options.allow.some((a) => ('path' in a ? path === a.path : (a.host === host || (isLocal(a.host) && isLocal(host))) && a.port === port));
   const refuse = (destination: string, via: string): EgressError => {
     attempts.push({ destination, via });
     return new EgressError(destination, via);
@@ -61,7 +60,7 @@ export function installEgressGuard(options: { allow: EgressAllow[] }): EgressGua
 
   const originalLookup = dns.lookup;
   (dns as any).lookup = (hostname: string, ...rest: any[]) => {
-    if (!allowList.some((a) => 'host' in a && (a.host === hostname || (isLocal(a.host) && isLocal(hostname))))) {
+    if (!options.allow.some((a) => 'host' in a && (a.host === hostname || (isLocal(a.host) && isLocal(hostname))))) {
       const callback = rest[rest.length - 1];
       const error = refuse(hostname, 'dns');
       if (typeof callback === 'function') process.nextTick(() => callback(error));
@@ -71,7 +70,7 @@ export function installEgressGuard(options: { allow: EgressAllow[] }): EgressGua
   };
   const originalPromisesLookup = dns.promises.lookup;
   (dns.promises as any).lookup = async (hostname: string, ...rest: any[]) => {
-    if (!allowList.some((a) => 'host' in a && (a.host === hostname || (isLocal(a.host) && isLocal(hostname))))) throw refuse(hostname, 'dns');
+    if (!options.allow.some((a) => 'host' in a && (a.host === hostname || (isLocal(a.host) && isLocal(hostname))))) throw refuse(hostname, 'dns');
     return (originalPromisesLookup as any)(hostname, ...rest);
   };
 
