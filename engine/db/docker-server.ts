@@ -55,9 +55,6 @@ const VOLUME_PURPOSE = 'test-data-directory';
 // its `o` to mount(2) as given. The flags and mode are those `--tmpfs` uses; the entrypoint
 // narrows the directory to the postgres user itself.
 const LARGE_FOLIO_TMPFS = 'huge=within_size,nosuid,nodev,noexec,mode=1777';
-// A volume left by a process that died before stop() (Ctrl-C on vitest skips its teardown) holds
-// no memory once unmounted; starting a container sweeps those unused for this long.
-const STALE_VOLUME_MS = 60 * 60 * 1000;
 
 /**
  * A throwaway PostgreSQL in a container, tuned for disposable data: RAM-backed data directory and
@@ -82,7 +79,6 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
   let dataDirectory = options.dataDirectory ?? 'large-folio-tmpfs';
   let fallbackReason: string | undefined;
   if (dataDirectory === 'large-folio-tmpfs') {
-    await sweepStaleVolumes(dockerode);
     try {
       volume = await createTmpfsVolume(client, options.volumeMountOptions ?? LARGE_FOLIO_TMPFS, { ...options.labels, [REAPER_LABEL]: token });
       container = await builder().withBindMounts([{ source: volume.name, target: PGDATA }]).start();
@@ -162,17 +158,6 @@ async function removeVolume(dockerode: Dockerode, name: string): Promise<void> {
   const holders = await dockerode.listContainers({ all: true, filters: { volume: [name] } }).catch(() => []);
   await Promise.all(holders.map((c) => dockerode.getContainer(c.Id).remove({ force: true }).catch(() => {})));
   await dockerode.getVolume(name).remove({ force: true }).catch(() => {});
-}
-
-/** Removes this tool's data volumes that no container uses and that are older than STALE_VOLUME_MS (never one being set up now). */
-async function sweepStaleVolumes(dockerode: Dockerode): Promise<void> {
-  try {
-    const { Volumes } = await dockerode.listVolumes({ filters: { label: [`${VOLUME_LABEL}=${VOLUME_PURPOSE}`], dangling: ['true'] } });
-    const old = (Volumes ?? []).filter((v) => Date.now() - Date.parse((v as { CreatedAt?: string }).CreatedAt ?? '') > STALE_VOLUME_MS);
-    await Promise.all(old.map((v) => dockerode.getVolume(v.Name).remove().catch(() => {})));
-  } catch {
-    // Housekeeping only.
-  }
 }
 
 /**
