@@ -20,12 +20,34 @@ const SNAPSHOT = 'snapshots/baseline-45d';
 
 function runOnce(tree: string, url: string, out: string): Sample {
   const preload = resolve('bench/cpu-report.mjs');
-  const args = ['--import', 'tsx', '--import', preload, 'bench/generate-child.ts', 'scenarios/baseline-45d.yaml', 'postgres', out, '', url];
-  const r = spawnSync(process.execPath, args, { cwd: tree, encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, CI: '1' } });
+  const args = [
+    '--import',
+    'tsx',
+    '--import',
+    preload,
+    'bench/generate-child.ts',
+    'scenarios/baseline-45d.yaml',
+    'postgres',
+    out,
+    '',
+    url,
+  ];
+  const r = spawnSync(process.execPath, args, {
+    cwd: tree,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env: { ...process.env, CI: '1' },
+  });
   if (r.status !== 0) throw new Error(`generate in ${tree} failed (${r.signal ?? `exit ${r.status}`}): ${r.stderr}`);
   const result = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  const cpu = r.stderr.split('\n').filter((l) => l.startsWith('{"cpuReport"')).map((l) => JSON.parse(l).cpuReport).pop();
-  const dumpSha = createHash('sha256').update(readFileSync(resolve(tree, result.dump))).digest('hex');
+  const cpu = r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{"cpuReport"'))
+    .map((l) => JSON.parse(l).cpuReport)
+    .pop();
+  const dumpSha = createHash('sha256')
+    .update(readFileSync(resolve(tree, result.dump)))
+    .digest('hex');
   return { wallMs: result.wallMs, nodeMs: cpu?.nodeMs ?? NaN, backendMs: cpu?.backendMs ?? null, dumpSha };
 }
 
@@ -36,14 +58,22 @@ function summary(name: string, a: number[], b: number[]): string {
 }
 
 export function benchCompare(rev: string, runs: number, url: string, log: (s: string) => void): void {
-  if (!rev) throw new Error('usage: npm run bench compare <git rev> [runs]   (for example: npm run bench compare HEAD~3 3)');
+  if (!rev) {
+    throw new Error('usage: npm run bench compare <git rev> [runs]   (for example: npm run bench compare HEAD~3 3)');
+  }
   if (!(Number.isInteger(runs) && runs >= 1)) throw new Error(`runs must be a whole number of at least 1, got ${runs}`);
   const found = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { encoding: 'utf8' });
-  if (found.status !== 0) throw new Error(`'${rev}' is no commit of this repository (git rev-parse found nothing); give a commit, tag or branch, e.g. HEAD~1`);
+  if (found.status !== 0) {
+    throw new Error(
+      `'${rev}' is no commit of this repository (git rev-parse found nothing); give a commit, tag or branch, e.g. HEAD~1`,
+    );
+  }
   const commit = found.stdout.trim();
   // The other tree runs on this tree's node_modules: only sound when both pin the same packages.
   if (spawnSync('git', ['diff', '--quiet', commit, '--', 'package.json', 'package-lock.json']).status !== 0) {
-    throw new Error(`${rev} pins other packages than this tree (package.json or package-lock.json differ); compare it from a checkout with its own npm ci`);
+    throw new Error(
+      `${rev} pins other packages than this tree (package.json or package-lock.json differ); compare it from a checkout with its own npm ci`,
+    );
   }
   // Ctrl-C reaches the running child too; the loop then fails and the finally below still removes the worktree.
   const onInterrupt = () => {};
@@ -51,30 +81,66 @@ export function benchCompare(rev: string, runs: number, url: string, log: (s: st
   const other = mkdtempSync(join(tmpdir(), 'facade-sim-compare-'));
   try {
     execFileSync('git', ['worktree', 'add', '--detach', other, commit], { stdio: ['ignore', 'ignore', 'pipe'] });
-    if (!existsSync(join(other, 'bench/generate-child.ts'))) throw new Error(`${rev} has no bench/generate-child.ts to run`);
+    if (!existsSync(join(other, 'bench/generate-child.ts'))) {
+      throw new Error(`${rev} has no bench/generate-child.ts to run`);
+    }
     symlinkSync(resolve('node_modules'), join(other, 'node_modules'));
-    log(`\n## Side by side: ${rev} (${commit.slice(0, 10)}) against this tree, baseline-45d on ${url.replace(/:[^:@/]*@/, ':***@')}, ${runs} runs each, order alternating`);
+    log(
+      `\n## Side by side: ${rev} (${commit.slice(0, 10)}) against this tree, baseline-45d on ${url.replace(/:[^:@/]*@/, ':***@')}, ${runs} runs each, order alternating`,
+    );
     log('tree          wall      node CPU   backend CPU   dump sha256');
-    const trees = { a: { label: rev, dir: other, samples: [] as Sample[] }, b: { label: 'this tree', dir: process.cwd(), samples: [] as Sample[] } };
+    const trees = {
+      a: { label: rev, dir: other, samples: [] as Sample[] },
+      b: { label: 'this tree', dir: process.cwd(), samples: [] as Sample[] },
+    };
     for (let i = 0; i < runs; i++) {
       // A B, B A, A B …: neither tree always runs first in the hour.
       for (const t of i % 2 === 0 ? [trees.a, trees.b] : [trees.b, trees.a]) {
         const s = runOnce(t.dir, url, join(other, '.compare-out', t === trees.a ? 'a' : 'b'));
         t.samples.push(s);
-        log(`${t.label.slice(0, 12).padEnd(13)} ${fmtMs(s.wallMs).padEnd(9)} ${(secs(s.nodeMs) + ' s').padEnd(10)} ${(s.backendMs === null ? '-' : secs(s.backendMs) + ' s').padEnd(13)} ${s.dumpSha.slice(0, 12)}`);
+        log(
+          `${t.label.slice(0, 12).padEnd(13)} ${fmtMs(s.wallMs).padEnd(9)} ${(secs(s.nodeMs) + ' s').padEnd(10)} ${(s.backendMs === null ? '-' : secs(s.backendMs) + ' s').padEnd(13)} ${s.dumpSha.slice(0, 12)}`,
+        );
       }
     }
     const [a, b] = [trees.a.samples, trees.b.samples];
-    log(`medians: ${summary('wall', a.map((s) => s.wallMs), b.map((s) => s.wallMs))}`);
-    log(`         ${summary('node CPU', a.map((s) => s.nodeMs), b.map((s) => s.nodeMs))}`);
-    if ([...a, ...b].every((s) => s.backendMs !== null)) log(`         ${summary('backend CPU', a.map((s) => s.backendMs!), b.map((s) => s.backendMs!))}`);
+    log(
+      `medians: ${summary(
+        'wall',
+        a.map((s) => s.wallMs),
+        b.map((s) => s.wallMs),
+      )}`,
+    );
+    log(
+      `         ${summary(
+        'node CPU',
+        a.map((s) => s.nodeMs),
+        b.map((s) => s.nodeMs),
+      )}`,
+    );
+    if ([...a, ...b].every((s) => s.backendMs !== null)) {
+      log(
+        `         ${summary(
+          'backend CPU',
+          a.map((s) => s.backendMs!),
+          b.map((s) => s.backendMs!),
+        )}`,
+      );
+    }
     const short = (sha: string) => sha.slice(0, 12);
     const shasOf = (xs: Sample[]) => [...new Set(xs.map((s) => s.dumpSha))];
     const manifest = JSON.parse(readFileSync(join(SNAPSHOT, 'manifest.json'), 'utf8'));
     const committed = String(manifest.files?.['dump.sql'] ?? '').replace(/^sha256:/, '');
     const all = shasOf([...a, ...b]);
-    if (all.length === 1) log(`dumps: byte-identical across both trees (${short(all[0]!)}); the committed ${SNAPSHOT}: ${all[0] === committed ? 'the same' : short(committed)}`);
-    else log(`dumps: differ (${rev}: ${shasOf(a).map(short).join(', ')}; this tree: ${shasOf(b).map(short).join(', ')}; the committed ${SNAPSHOT}: ${short(committed)}): the change alters generated bytes`);
+    if (all.length === 1) {
+      log(
+        `dumps: byte-identical across both trees (${short(all[0]!)}); the committed ${SNAPSHOT}: ${all[0] === committed ? 'the same' : short(committed)}`,
+      );
+    } else {
+      log(
+        `dumps: differ (${rev}: ${shasOf(a).map(short).join(', ')}; this tree: ${shasOf(b).map(short).join(', ')}; the committed ${SNAPSHOT}: ${short(committed)}): the change alters generated bytes`,
+      );
+    }
   } finally {
     process.off('SIGINT', onInterrupt);
     try {

@@ -18,7 +18,9 @@ pg.Client.prototype.end = function (...args) {
     // server's backend, seen as a process named postgres, is counted.
     if (!(String(this.host).startsWith('/') || LOCAL.has(this.host))) throw new Error('not local');
     const stat = readFileSync(`/proc/${this.processID}/stat`, 'utf8');
-    if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') throw new Error('not a postgres backend');
+    if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') {
+      throw new Error('not a postgres backend');
+    }
     // utime and stime: fields 14 and 15 of /proc/<pid>/stat, the 12th and 13th after the command name.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     backendTicks += Number(fields[11]) + Number(fields[12]);

@@ -7,5 +7,22 @@ import { installSignalHandlers } from '../engine/util/exit-cleanup.ts';
 installSignalHandlers();
 
 const [scenarioFile, engine, out, days, databaseUrl] = process.argv.slice(2);
-const r = await generate(billingBinding, { scenarioFile: scenarioFile!, engine: engine as 'pglite' | 'postgres', outDir: out!, days: days ? Number(days) : undefined, databaseUrl, quiet: true, log: () => {} });
-process.stdout.write(JSON.stringify({ wallMs: r.wallMs, phasesMs: r.phasesMs, events: r.events, rows: r.manifest.totalRows, peakRssMb: process.resourceUsage().maxRSS / 1024, dump: `${r.dir}/dump.sql` }) + '\n');
+const r = await generate(billingBinding, {
+  scenarioFile: scenarioFile!,
+  engine: engine as 'pglite' | 'postgres',
+  outDir: out!,
+  days: days ? Number(days) : undefined,
+  databaseUrl,
+  quiet: true,
+  log: () => {},
+});
+process.stdout.write(
+  JSON.stringify({
+    wallMs: r.wallMs,
+    phasesMs: r.phasesMs,
+    events: r.events,
+    rows: r.manifest.totalRows,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    dump: `${r.dir}/dump.sql`,
+  }) + '\n',
+);

@@ -16,7 +16,11 @@ const only = process.argv[2]; // optional: generate | scaling | provisioning | c
 const log = (s: string) => process.stdout.write(s + '\n');
 
 function child(script: string, args: string[]): any {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, CI: '1' } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env: { ...process.env, CI: '1' },
+  });
   if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
@@ -25,20 +29,37 @@ function child(script: string, args: string[]): any {
 function socketUrl(): string | undefined {
   if (process.env.SIM_TEST_DATABASE_URL) return undefined;
   const dir = '/var/run/postgresql';
-  return existsSync(join(dir, '.s.PGSQL.5432')) ? `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}` : undefined;
+  return existsSync(join(dir, '.s.PGSQL.5432'))
+    ? `postgres://postgres@localhost/postgres?host=${encodeURIComponent(dir)}`
+    : undefined;
 }
 
 function benchGenerate() {
-  log('\n## Generation: baseline-45d, side by side with the insert floor (same rows, one INSERT each, same driver and connection)');
+  log(
+    '\n## Generation: baseline-45d, side by side with the insert floor (same rows, one INSERT each, same driver and connection)',
+  );
   log('engine          wall      events/s  rows/s    peak RSS   floor     ratio   (phases; floor peak RSS)');
   const socket = socketUrl();
-  const runs: [string, 'pglite' | 'postgres', string][] = [['pglite', 'pglite', ''], ['postgres tcp', 'postgres', SERVER]];
+  const runs: [string, 'pglite' | 'postgres', string][] = [
+    ['pglite', 'pglite', ''],
+    ['postgres tcp', 'postgres', SERVER],
+  ];
   if (socket) runs.push(['postgres unix', 'postgres', socket]);
   for (const [label, engine, url] of runs) {
-    const r = child('bench/generate-child.ts', ['scenarios/baseline-45d.yaml', engine, join(OUT, label.replace(' ', '-')), '', url]);
+    const r = child('bench/generate-child.ts', [
+      'scenarios/baseline-45d.yaml',
+      engine,
+      join(OUT, label.replace(' ', '-')),
+      '',
+      url,
+    ]);
     const f = child('bench/insert-floor.ts', [r.dump, engine, url]);
-    const phases = Object.entries(r.phasesMs as Record<string, number>).map(([k, v]) => `${k} ${fmtMs(v)}`).join(', ');
-    log(`${label.padEnd(15)} ${fmtMs(r.wallMs).padEnd(9)} ${(r.events / (r.wallMs / 1000)).toFixed(0).padEnd(9)} ${(r.rows / (r.wallMs / 1000)).toFixed(0).padEnd(9)} ${(r.peakRssMb.toFixed(0) + ' MB').padEnd(10)} ${fmtMs(f.floorMs).padEnd(9)} ${(r.wallMs / f.floorMs).toFixed(2)}x   (${phases}; ${f.peakRssMb.toFixed(0)} MB; ${r.rows} rows, ${r.events} events)`);
+    const phases = Object.entries(r.phasesMs as Record<string, number>)
+      .map(([k, v]) => `${k} ${fmtMs(v)}`)
+      .join(', ');
+    log(
+      `${label.padEnd(15)} ${fmtMs(r.wallMs).padEnd(9)} ${(r.events / (r.wallMs / 1000)).toFixed(0).padEnd(9)} ${(r.rows / (r.wallMs / 1000)).toFixed(0).padEnd(9)} ${(r.peakRssMb.toFixed(0) + ' MB').padEnd(10)} ${fmtMs(f.floorMs).padEnd(9)} ${(r.wallMs / f.floorMs).toFixed(2)}x   (${phases}; ${f.peakRssMb.toFixed(0)} MB; ${r.rows} rows, ${r.events} events)`,
+    );
   }
 }
 
@@ -52,10 +73,15 @@ function benchScaling() {
     const dir = join(OUT, `scale-${k}x`);
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'baseline-45d.yaml');
-    writeFileSync(file, base.replace('    value: 320', `    value: ${320 * k}`).replace('    mean: 2.5', `    mean: ${2.5 * k}`));
+    writeFileSync(
+      file,
+      base.replace('    value: 320', `    value: ${320 * k}`).replace('    mean: 2.5', `    mean: ${2.5 * k}`),
+    );
     const r = child('bench/generate-child.ts', [file, 'pglite', join(dir, 'out'), String(days)]);
     first ||= r.wallMs;
-    log(`${String(320 * k).padEnd(8)} ${fmtMs(r.wallMs).padEnd(9)} ${String(r.rows).padEnd(9)} ${(r.wallMs / first).toFixed(2)}x`);
+    log(
+      `${String(320 * k).padEnd(8)} ${fmtMs(r.wallMs).padEnd(9)} ${String(r.rows).padEnd(9)} ${(r.wallMs / first).toFixed(2)}x`,
+    );
   }
 }
 
@@ -78,7 +104,13 @@ async function benchProvisioning() {
   // The url via twice when a RAM tablespace is configured: the server's own disk, then memory.
   const ramTablespace = process.env.SIM_TEST_TABLESPACE;
   const variants = vias.flatMap((via): { via: Via; label: string; tablespace?: string }[] =>
-    via === 'url' && ramTablespace ? [{ via, label: 'url' }, { via, label: 'url+ram', tablespace: ramTablespace }] : [{ via, label: via }]);
+    via === 'url' && ramTablespace
+      ? [
+          { via, label: 'url' },
+          { via, label: 'url+ram', tablespace: ramTablespace },
+        ]
+      : [{ via, label: via }],
+  );
   const results: Record<string, number> = {};
   for (const { via, label, tablespace } of variants) {
     const options = { snapshot, via, tablespace: tablespace ?? '' };
@@ -96,7 +128,9 @@ async function benchProvisioning() {
         times.push(performance.now() - s);
       }
       results[`${label}/${isolation}`] = percentile(times, 50);
-      log(`${label.padEnd(8)} ${isolation.padEnd(12)} ${fmtMs(setupMs).padEnd(10)} ${fmtMs(percentile(times, 50)).padEnd(10)} ${fmtMs(percentile(times, 95))}`);
+      log(
+        `${label.padEnd(8)} ${isolation.padEnd(12)} ${fmtMs(setupMs).padEnd(10)} ${fmtMs(percentile(times, 50)).padEnd(10)} ${fmtMs(percentile(times, 95))}`,
+      );
     }
   }
   await closeSnapshotDatabases();
@@ -110,16 +144,22 @@ async function benchProvisioning() {
     await dropOwnedDatabase(SERVER, r.name, { project: 'facade-sim' });
   }
   const naiveMedian = percentile(naive, 50);
-  log(`naive    psql -f      -          ${fmtMs(naiveMedian).padEnd(10)} ${fmtMs(percentile(naive, 95))}   (${naiveRuns} runs)`);
+  log(
+    `naive    psql -f      -          ${fmtMs(naiveMedian).padEnd(10)} ${fmtMs(percentile(naive, 95))}   (${naiveRuns} runs)`,
+  );
   const best = Math.min(...Object.values(results));
   log(`best mode vs naive restore: ${(naiveMedian / best).toFixed(0)}x faster`);
 }
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
-log(`facade-sim bench: node ${process.version}, ${execFileSync('nproc').toString().trim()} cores, server ${SERVER.replace(/:[^:@/]*@/, ':***@')}`);
+log(
+  `facade-sim bench: node ${process.version}, ${execFileSync('nproc').toString().trim()} cores, server ${SERVER.replace(/:[^:@/]*@/, ':***@')}`,
+);
 if (only && !['generate', 'scaling', 'provisioning', 'compare'].includes(only)) {
-  process.stderr.write(`npm run bench [generate | scaling | provisioning | compare <git rev> [runs]]: unknown section '${only}'\n`);
+  process.stderr.write(
+    `npm run bench [generate | scaling | provisioning | compare <git rev> [runs]]: unknown section '${only}'\n`,
+  );
   process.exit(2);
 }
 if (only === 'compare') {

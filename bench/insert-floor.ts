@@ -10,7 +10,10 @@ const [dumpFile, engine, adminUrl] = process.argv.slice(2);
 const text = readFileSync(dumpFile!, 'utf8');
 const { preData } = splitSchema(canonicalSchema(text.slice(0, text.indexOf('\n--\n-- Data for Name'))));
 const tables = parseDumpTables(text);
-const unescape = (v: string) => (v === '\\N' ? null : v.replace(/\\(.)/g, (_m, c) => ({ t: '\t', n: '\n', r: '\r', '\\': '\\' } as Record<string, string>)[c] ?? c));
+const unescape = (v: string) =>
+  v === '\\N'
+    ? null
+    : v.replace(/\\(.)/g, (_m, c) => (({ t: '\t', n: '\n', r: '\r', '\\': '\\' }) as Record<string, string>)[c] ?? c);
 
 let exec: (sql: string, params?: unknown[]) => Promise<unknown>;
 let close: () => Promise<void>;

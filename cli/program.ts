@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 
-
 import { generate, readSnapshot, diffSnapshots, formatDiff } from '../engine/index.ts';
 import { checkSnapshots } from '../engine/commands/check-snapshots.ts';
 import { verifySnapshot } from '../engine/commands/verify-snapshot.ts';
@@ -29,16 +28,24 @@ export function buildProgram(): Command {
 
   program
     .command('generate')
-    .description('simulate a scenario through the app facade and write snapshots/<scenario>/ (dump.sql, manifest.json, side-effects.jsonl)')
+    .description(
+      'simulate a scenario through the app facade and write snapshots/<scenario>/ (dump.sql, manifest.json, side-effects.jsonl)',
+    )
     .argument('[scenario]', 'scenario name or YAML file', 'baseline-45d')
-    .option('--days <n>', 'simulated days (default: the scenario file\'s days)', int('--days'))
-    .option('--seed <seed>', 'seed (default: the scenario file\'s seed)')
+    .option('--days <n>', "simulated days (default: the scenario file's days)", int('--days'))
+    .option('--seed <seed>', "seed (default: the scenario file's seed)")
     .option('--out <dir>', 'output directory', 'snapshots')
-    .addOption(new Option('--engine <engine>', 'database engine').choices(['pglite', 'postgres', 'docker']).default('pglite'))
+    .addOption(
+      new Option('--engine <engine>', 'database engine').choices(['pglite', 'postgres', 'docker']).default('pglite'),
+    )
     .option('--database-url <url>', 'postgres engine: a server you own; the run creates its own sim_ database there')
     .option('--allow-remote-host <host...>', 'allow a non-loopback database host, by exact name')
     .option('--max-events <n>', 'abort after this many events', int('--max-events'))
-    .option('--chaos-latency-ms <n>', 'inject random real-time latency up to n ms into database and vendor calls', int('--chaos-latency-ms'))
+    .option(
+      '--chaos-latency-ms <n>',
+      'inject random real-time latency up to n ms into database and vendor calls',
+      int('--chaos-latency-ms'),
+    )
     .option('--strict-random', 'fail if app code calls Math.random or crypto.randomUUID during the run')
     .option('--quiet', 'no progress output')
     .action(async (scenario: string, o) => {
@@ -59,9 +66,13 @@ export function buildProgram(): Command {
 
   program
     .command('restore')
-    .description('verify a snapshot and restore it into a new database of its own; prints that database\'s URL last')
+    .description("verify a snapshot and restore it into a new database of its own; prints that database's URL last")
     .argument('<snapshot-dir>', 'e.g. snapshots/baseline-45d')
-    .option('--database-url <url>', 'server to restore on (its own database is never written)', 'postgres://postgres@127.0.0.1:5432/postgres')
+    .option(
+      '--database-url <url>',
+      'server to restore on (its own database is never written)',
+      'postgres://postgres@127.0.0.1:5432/postgres',
+    )
     .addOption(new Option('--engine <engine>', 'where to restore').choices(['postgres', 'docker']).default('postgres'))
     .action(async (dir: string, o) => {
       if (o.engine === 'docker') {
@@ -94,7 +105,9 @@ export function buildProgram(): Command {
     .action((o) => {
       const { fresh, stale } = checkSnapshots(billingBinding, o.snapshots);
       for (const f of fresh) process.stdout.write(`fresh ${f}\n`);
-      for (const s of stale) process.stdout.write(`STALE ${s.dir}: ${s.reasons.join('; ')}\n  regenerate: ${s.regenerate}\n`);
+      for (const s of stale) {
+        process.stdout.write(`STALE ${s.dir}: ${s.reasons.join('; ')}\n  regenerate: ${s.regenerate}\n`);
+      }
       if (stale.length) {
         process.stdout.write(`${stale.length} stale snapshot(s); regenerate and commit them.\n`);
         process.exitCode = 5;
@@ -109,7 +122,9 @@ export function buildProgram(): Command {
     .action((a: string, b: string) => {
       const sa = readSnapshot(a);
       const sb = readSnapshot(b);
-      process.stdout.write(formatDiff(diffSnapshots(sa.dumpText, sb.dumpText, sa.manifest, sb.manifest, billingBinding.tenantKey)) + '\n');
+      process.stdout.write(
+        formatDiff(diffSnapshots(sa.dumpText, sb.dumpText, sa.manifest, sb.manifest, billingBinding.tenantKey)) + '\n',
+      );
     });
 
   return program;
@@ -124,7 +139,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const e = error as Error & { exitCode?: number; code?: string };
     if (e.code?.startsWith('commander.')) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+        return 0;
+      }
       return 2;
     }
     const code = typeof e.exitCode === 'number' ? e.exitCode : 1;
@@ -132,4 +149,3 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   }
 }
-

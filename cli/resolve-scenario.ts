@@ -7,6 +7,10 @@ export function resolveScenario(arg: string | undefined, scenariosDir: string): 
   const name = arg ?? 'baseline-45d';
   const candidates = [name, join(scenariosDir, name), join(scenariosDir, `${name}.yaml`)];
   const found = candidates.find((c) => existsSync(c) && c.endsWith('.yaml'));
-  if (!found) throw new UsageError(`scenario '${name}' not found (looked for ${candidates.join(', ')}); list them with: ls ${scenariosDir}/*.yaml`);
+  if (!found) {
+    throw new UsageError(
+      `scenario '${name}' not found (looked for ${candidates.join(', ')}); list them with: ls ${scenariosDir}/*.yaml`,
+    );
+  }
   return found;
 }

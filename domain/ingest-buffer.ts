@@ -64,8 +64,12 @@ export class IngestBuffer {
     let s = 0;
     try {
       // Each statement is atomic, so after a failure everything from its first row on is unwritten.
-      for (; u < usage.length; u += MAX_ROWS_PER_STATEMENT) await this.#writeUsage(usage.slice(u, u + MAX_ROWS_PER_STATEMENT));
-      for (; s < signIns.length; s += MAX_ROWS_PER_STATEMENT) await this.#writeSignIns(signIns.slice(s, s + MAX_ROWS_PER_STATEMENT));
+      for (; u < usage.length; u += MAX_ROWS_PER_STATEMENT) {
+        await this.#writeUsage(usage.slice(u, u + MAX_ROWS_PER_STATEMENT));
+      }
+      for (; s < signIns.length; s += MAX_ROWS_PER_STATEMENT) {
+        await this.#writeSignIns(signIns.slice(s, s + MAX_ROWS_PER_STATEMENT));
+      }
     } catch (error) {
       this.#usage.unshift(...usage.slice(u));
       this.#signIns.unshift(...signIns.slice(s));
@@ -94,7 +98,12 @@ export class IngestBuffer {
     const rows = events.map((e) => ({
       org: e.organizationId,
       at: e.at.toISOString(),
-      payload: { action: 'user.signed_in', actor: { user_id: e.userId, email: null, ip: e.ip }, request: { id: null, user_agent: e.userAgent }, target: { user_id: e.userId } },
+      payload: {
+        action: 'user.signed_in',
+        actor: { user_id: e.userId, email: null, ip: e.ip },
+        request: { id: null, user_agent: e.userAgent },
+        target: { user_id: e.userId },
+      },
     }));
     const lastSeen = new Map<number, number>();
     for (const e of events) lastSeen.set(e.userId, Math.max(lastSeen.get(e.userId) ?? 0, e.at.getTime()));

@@ -19,7 +19,9 @@ export const INVARIANTS: Record<string, string> = {
   payment_method_owner_in_org: `SELECT p.id FROM payment_methods p JOIN users u ON u.id = p.user_id WHERE u.organization_id <> p.organization_id`,
 };
 
-export async function checkInvariants(db: BillingDb): Promise<{ name: string; violations: number; sample: unknown[] }[]> {
+export async function checkInvariants(
+  db: BillingDb,
+): Promise<{ name: string; violations: number; sample: unknown[] }[]> {
   const out = [];
   for (const [name, query] of Object.entries(INVARIANTS)) {
     const rows = ((await db.execute(sql.raw(query))) as unknown as { rows: unknown[] }).rows;

@@ -12,20 +12,60 @@ import * as t from './schema.ts';
 export function preparedLookups(db: BillingDb) {
   const p = (name: string) => sql.placeholder(name);
   return {
-    organization: db.select().from(t.organizations).where(eq(t.organizations.id, p('id'))).prepare('billing_organization_by_id'),
-    subscription: db.select().from(t.subscriptions).where(eq(t.subscriptions.id, p('id'))).prepare('billing_subscription_by_id'),
-    invoice: db.select().from(t.invoices).where(eq(t.invoices.id, p('id'))).prepare('billing_invoice_by_id'),
-    user: db.select().from(t.users).where(eq(t.users.id, p('id'))).prepare('billing_user_by_id'),
-    owner: db.select().from(t.users).where(and(eq(t.users.organizationId, p('organizationId')), eq(t.users.role, 'owner'))).orderBy(asc(t.users.id)).limit(1)
+    organization: db
+      .select()
+      .from(t.organizations)
+      .where(eq(t.organizations.id, p('id')))
+      .prepare('billing_organization_by_id'),
+    subscription: db
+      .select()
+      .from(t.subscriptions)
+      .where(eq(t.subscriptions.id, p('id')))
+      .prepare('billing_subscription_by_id'),
+    invoice: db
+      .select()
+      .from(t.invoices)
+      .where(eq(t.invoices.id, p('id')))
+      .prepare('billing_invoice_by_id'),
+    user: db
+      .select()
+      .from(t.users)
+      .where(eq(t.users.id, p('id')))
+      .prepare('billing_user_by_id'),
+    owner: db
+      .select()
+      .from(t.users)
+      .where(and(eq(t.users.organizationId, p('organizationId')), eq(t.users.role, 'owner')))
+      .orderBy(asc(t.users.id))
+      .limit(1)
       .prepare('billing_owner_of_organization'),
-    defaultCard: db.select().from(t.paymentMethods)
-      .where(and(eq(t.paymentMethods.organizationId, p('organizationId')), eq(t.paymentMethods.isDefault, true), isNull(t.paymentMethods.expiredAt)))
-      .orderBy(asc(t.paymentMethods.id)).limit(1).prepare('billing_default_card'),
-    renewalsDue: db.select().from(t.subscriptions).where(and(inArray(t.subscriptions.status, ['active', 'trialing']), lte(t.subscriptions.currentPeriodEnd, p('now'))))
-      .orderBy(asc(t.subscriptions.id)).prepare('billing_renewals_due'),
-    webhooksDue: db.select({ d: t.webhookDeliveries, url: t.webhookEndpoints.url, secret: t.webhookEndpoints.secret })
-      .from(t.webhookDeliveries).innerJoin(t.webhookEndpoints, eq(t.webhookEndpoints.id, t.webhookDeliveries.endpointId))
-      .where(and(eq(t.webhookDeliveries.status, 'pending'), lte(t.webhookDeliveries.nextAttemptAt, p('now')))).orderBy(asc(t.webhookDeliveries.id))
+    defaultCard: db
+      .select()
+      .from(t.paymentMethods)
+      .where(
+        and(
+          eq(t.paymentMethods.organizationId, p('organizationId')),
+          eq(t.paymentMethods.isDefault, true),
+          isNull(t.paymentMethods.expiredAt),
+        ),
+      )
+      .orderBy(asc(t.paymentMethods.id))
+      .limit(1)
+      .prepare('billing_default_card'),
+    renewalsDue: db
+      .select()
+      .from(t.subscriptions)
+      .where(
+        and(inArray(t.subscriptions.status, ['active', 'trialing']), lte(t.subscriptions.currentPeriodEnd, p('now'))),
+      )
+      .orderBy(asc(t.subscriptions.id))
+      .prepare('billing_renewals_due'),
+    webhooksDue: db
+      .select({ d: t.webhookDeliveries, url: t.webhookEndpoints.url, secret: t.webhookEndpoints.secret })
+      .from(t.webhookDeliveries)
+      .innerJoin(t.webhookEndpoints, eq(t.webhookEndpoints.id, t.webhookDeliveries.endpointId))
+      .where(and(eq(t.webhookDeliveries.status, 'pending'), lte(t.webhookDeliveries.nextAttemptAt, p('now'))))
+      .orderBy(asc(t.webhookDeliveries.id))
       .prepare('billing_webhooks_due'),
   };
 }

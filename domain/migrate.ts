@@ -17,7 +17,11 @@ export function migrationFiles(): { name: string; sql: string }[] {
 /** Applies pending migrations, recording each by name only (no timestamp: dumps stay deterministic). */
 export async function migrate(db: BillingDb): Promise<void> {
   await db.execute(sql.raw(`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY)`));
-  const applied = new Set(((await db.execute(sql.raw(`SELECT name FROM schema_migrations`))) as any).rows.map((r: { name: string }) => r.name));
+  const applied = new Set(
+    ((await db.execute(sql.raw(`SELECT name FROM schema_migrations`))) as any).rows.map(
+      (r: { name: string }) => r.name,
+    ),
+  );
   for (const file of migrationFiles()) {
     if (applied.has(file.name)) continue;
     await db.transaction(async (tx) => {

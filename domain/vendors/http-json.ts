@@ -4,9 +4,18 @@ export interface VendorResponse {
   body: any;
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string>, method = 'POST'): Promise<VendorResponse> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+  method = 'POST',
+): Promise<VendorResponse> {
   try {
-    const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(url, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     let parsed: unknown = undefined;
     try {

@@ -23,7 +23,11 @@ export class SimClock {
 
   /** Moves time forward to `ms`; time never runs backwards. */
   advanceTo(ms: number): void {
-    if (ms < this.#clock.now) throw new Error(`SimClock: cannot move back from ${new Date(this.#clock.now).toISOString()} to ${new Date(ms).toISOString()}`);
+    if (ms < this.#clock.now) {
+      throw new Error(
+        `SimClock: cannot move back from ${new Date(this.#clock.now).toISOString()} to ${new Date(ms).toISOString()}`,
+      );
+    }
     this.#clock.setSystemTime(ms);
   }
 

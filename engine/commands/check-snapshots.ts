@@ -17,8 +17,15 @@ export function checkSnapshots(binding: AppBinding, snapshotsDir: string): { fre
   const fresh: string[] = [];
   const stale: StaleSnapshot[] = [];
   const currentSchema = schemaHash(binding.schemaFiles());
-  const dirs = existsSync(snapshotsDir) ? readdirSync(snapshotsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
-  const scenarioFiles = new Set(existsSync(binding.scenariosDir) ? readdirSync(binding.scenariosDir).filter((f) => f.endsWith('.yaml')) : []);
+  const dirs = existsSync(snapshotsDir)
+    ? readdirSync(snapshotsDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
+    : [];
+  const scenarioFiles = new Set(
+    existsSync(binding.scenariosDir) ? readdirSync(binding.scenariosDir).filter((f) => f.endsWith('.yaml')) : [],
+  );
   for (const name of dirs) {
     const dir = join(snapshotsDir, name);
     const reasons: string[] = [];
@@ -32,9 +39,15 @@ export function checkSnapshots(binding: AppBinding, snapshotsDir: string): { fre
     if (!existsSync(file)) reasons.push(`no scenario file ${file} (remove the snapshot or restore the scenario)`);
     if (manifest && existsSync(file)) {
       const scenarioHash = 'sha256:' + createHash('sha256').update(readFileSync(file)).digest('hex');
-      if (manifest.scenarioHash !== scenarioHash) reasons.push(`scenario changed (${short(manifest.scenarioHash)} -> ${short(scenarioHash)})`);
-      if (manifest.schemaHash !== currentSchema) reasons.push(`schema changed (${short(manifest.schemaHash)} -> ${short(currentSchema)})`);
-      if (manifest.generatorVersion !== binding.generatorVersion) reasons.push(`generator ${manifest.generatorVersion} -> ${binding.generatorVersion}`);
+      if (manifest.scenarioHash !== scenarioHash) {
+        reasons.push(`scenario changed (${short(manifest.scenarioHash)} -> ${short(scenarioHash)})`);
+      }
+      if (manifest.schemaHash !== currentSchema) {
+        reasons.push(`schema changed (${short(manifest.schemaHash)} -> ${short(currentSchema)})`);
+      }
+      if (manifest.generatorVersion !== binding.generatorVersion) {
+        reasons.push(`generator ${manifest.generatorVersion} -> ${binding.generatorVersion}`);
+      }
     }
     scenarioFiles.delete(`${name}.yaml`);
     if (reasons.length) stale.push({ dir, reasons, regenerate: `npx sim generate ${name} --out ${snapshotsDir}` });
@@ -42,7 +55,11 @@ export function checkSnapshots(binding: AppBinding, snapshotsDir: string): { fre
   }
   for (const f of [...scenarioFiles].sort()) {
     const name = f.replace(/\.yaml$/, '');
-    stale.push({ dir: join(snapshotsDir, name), reasons: ['scenario has no committed snapshot'], regenerate: `npx sim generate ${name} --out ${snapshotsDir}` });
+    stale.push({
+      dir: join(snapshotsDir, name),
+      reasons: ['scenario has no committed snapshot'],
+      regenerate: `npx sim generate ${name} --out ${snapshotsDir}`,
+    });
   }
   return { fresh, stale };
 }

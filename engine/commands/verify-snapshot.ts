@@ -7,7 +7,11 @@ import { parseDumpTables } from '../snapshot/parse-dump.ts';
 import { join } from 'node:path';
 
 /** Regenerates a snapshot in a fresh database and compares bytes; names the first differing table and row. */
-export async function verifySnapshot(binding: AppBinding, dir: string, options: { engine?: EngineKind; databaseUrl?: string; log?: (l: string) => void } = {}): Promise<void> {
+export async function verifySnapshot(
+  binding: AppBinding,
+  dir: string,
+  options: { engine?: EngineKind; databaseUrl?: string; log?: (l: string) => void } = {},
+): Promise<void> {
   const snap = readSnapshot(dir);
   const m = snap.manifest;
   const scenarioFile = join(binding.scenariosDir, `${m.scenario}.yaml`);
@@ -24,7 +28,9 @@ export async function verifySnapshot(binding: AppBinding, dir: string, options: 
   });
   const regenerated = result.files[DUMP_FILE]!;
   if (regenerated !== snap.dumpText) {
-    throw new IntegrityError(`${dir}: regenerated ${DUMP_FILE} differs from the committed one: ${firstDifference(snap.dumpText, regenerated)}. The generator is not deterministic, or code changed without regenerating (run sim check)`);
+    throw new IntegrityError(
+      `${dir}: regenerated ${DUMP_FILE} differs from the committed one: ${firstDifference(snap.dumpText, regenerated)}. The generator is not deterministic, or code changed without regenerating (run sim check)`,
+    );
   }
   const { readFileSync } = await import('node:fs');
   if (readFileSync(join(dir, SIDE_EFFECTS_FILE), 'utf8') !== result.files[SIDE_EFFECTS_FILE]) {
@@ -40,11 +46,17 @@ export function firstDifference(a: string, b: string): string {
     const rb = tb.get(name)?.rows ?? [];
     const n = Math.max(ra.length, rb.length);
     for (let i = 0; i < n; i++) {
-      if (ra[i] !== rb[i]) return `first difference in table ${name}, row ${i + 1}: committed ${JSON.stringify(ra[i]?.slice(0, 120) ?? '(none)')} vs regenerated ${JSON.stringify(rb[i]?.slice(0, 120) ?? '(none)')}`;
+      if (ra[i] !== rb[i]) {
+        return `first difference in table ${name}, row ${i + 1}: committed ${JSON.stringify(ra[i]?.slice(0, 120) ?? '(none)')} vs regenerated ${JSON.stringify(rb[i]?.slice(0, 120) ?? '(none)')}`;
+      }
     }
   }
   const la = a.split('\n');
   const lb = b.split('\n');
-  for (let i = 0; i < Math.max(la.length, lb.length); i++) if (la[i] !== lb[i]) return `first difference outside table data at line ${i + 1}: ${JSON.stringify(la[i])} vs ${JSON.stringify(lb[i])}`;
+  for (let i = 0; i < Math.max(la.length, lb.length); i++) {
+    if (la[i] !== lb[i]) {
+      return `first difference outside table data at line ${i + 1}: ${JSON.stringify(la[i])} vs ${JSON.stringify(lb[i])}`;
+    }
+  }
   return 'files differ';
 }

@@ -13,7 +13,8 @@ export const MAX_REPORTED = 20;
 
 const byPosition = (a: ConfigProblem, b: ConfigProblem) => a.line - b.line || a.column - b.column;
 
-export const formatProblem = (p: ConfigProblem) => `${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.problem}`;
+export const formatProblem = (p: ConfigProblem) =>
+  `${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.problem}`;
 
 /**
  * Scenario input was rejected. exitCode 2 is the CLI's "bad input" code, so callers can let it
@@ -32,7 +33,9 @@ export class ConfigError extends Error {
   readonly problems: ConfigProblem[];
 
   constructor(problemOrProblems: ConfigProblem | readonly ConfigProblem[]) {
-    const problems = (Array.isArray(problemOrProblems) ? [...problemOrProblems] : [problemOrProblems as ConfigProblem]).sort(byPosition);
+    const problems = (
+      Array.isArray(problemOrProblems) ? [...problemOrProblems] : [problemOrProblems as ConfigProblem]
+    ).sort(byPosition);
     if (problems.length === 0) throw new TypeError('ConfigError needs at least one problem');
     const shown = problems.slice(0, MAX_REPORTED).map(formatProblem);
     if (problems.length > MAX_REPORTED) shown.push(`… and ${problems.length - MAX_REPORTED} more`);

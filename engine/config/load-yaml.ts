@@ -1,4 +1,15 @@
-import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLError } from 'yaml';
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Node,
+  type YAMLError,
+} from 'yaml';
 import { ConfigError } from './config-error.ts';
 
 export interface YamlLimits {
@@ -31,7 +42,15 @@ export interface LoadedYaml {
 }
 
 /** Tags the core schema resolves to plain data; others (`!!binary`, custom) would smuggle in objects. */
-const CORE_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:null', 'tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq']);
+const CORE_TAGS = new Set([
+  'tag:yaml.org,2002:str',
+  'tag:yaml.org,2002:int',
+  'tag:yaml.org,2002:float',
+  'tag:yaml.org,2002:bool',
+  'tag:yaml.org,2002:null',
+  'tag:yaml.org,2002:map',
+  'tag:yaml.org,2002:seq',
+]);
 
 /** yaml's own wording, rephrased where it would send a scenario author to the yaml docs. */
 function describeYamlError(e: YAMLError, text: string): string {
@@ -39,7 +58,11 @@ function describeYamlError(e: YAMLError, text: string): string {
   switch (e.code) {
     case 'DUPLICATE_KEY': {
       // The error range marks only the start of the repeated key; read the key up to its colon.
-      const key = text.slice(e.pos[0], e.pos[0] + 200).split(/[:\r\n,}]/)[0]!.trim().replace(/^(["'])(.*)\1$/, '$2');
+      const key = text
+        .slice(e.pos[0], e.pos[0] + 200)
+        .split(/[:\r\n,}]/)[0]!
+        .trim()
+        .replace(/^(["'])(.*)\1$/, '$2');
       return `duplicate key${key ? ` '${key.slice(0, 60)}'` : ''}: each key may appear once per mapping`;
     }
     case 'TAB_AS_INDENT':
@@ -66,7 +89,12 @@ export function loadYaml(text: string, file: string, limits: Partial<YamlLimits>
   };
   // Before parsing: the parser itself is what an oversized file would attack.
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > lim.maxBytes) fail({ line: 1, column: 1 }, `file is larger than ${lim.maxBytes} bytes (${bytes}); scenario files are small, readable data`);
+  if (bytes > lim.maxBytes) {
+    fail(
+      { line: 1, column: 1 },
+      `file is larger than ${lim.maxBytes} bytes (${bytes}); scenario files are small, readable data`,
+    );
+  }
   // Editors on Windows add a BOM; it is not content, and positions should not count it.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
@@ -86,20 +114,38 @@ export function loadYaml(text: string, file: string, limits: Partial<YamlLimits>
   let doc: ReturnType<typeof parseDocument>;
   try {
     // maxAliasCount is a toJS option in yaml 2.x (passed there below), not a parse option.
-    doc = parseDocument(text, { version: '1.2', schema: 'core', uniqueKeys: true, prettyErrors: true, merge: false, lineCounter, strict: true });
+    doc = parseDocument(text, {
+      version: '1.2',
+      schema: 'core',
+      uniqueKeys: true,
+      prettyErrors: true,
+      merge: false,
+      lineCounter,
+      strict: true,
+    });
   } catch (e) {
     // A pathological nesting can exhaust the parser's stack before our depth check runs.
-    return fail({ line: 1, column: 1 }, `cannot parse: ${(e as Error).message} (nesting deeper than ${lim.maxDepth} levels?)`);
+    return fail(
+      { line: 1, column: 1 },
+      `cannot parse: ${(e as Error).message} (nesting deeper than ${lim.maxDepth} levels?)`,
+    );
   }
   const yamlProblems = [...doc.errors, ...doc.warnings];
   if (yamlProblems.length > 0) {
-    throw new ConfigError(yamlProblems.map((e) => ({ file, ...at(e.pos[0]), path: '', problem: describeYamlError(e, text) })));
+    throw new ConfigError(
+      yamlProblems.map((e) => ({ file, ...at(e.pos[0]), path: '', problem: describeYamlError(e, text) })),
+    );
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && doc.contents.source === '')) {
     fail({ line: 1, column: 1 }, 'file is empty: expected a mapping of settings (name: …, seed: …)');
   }
   const root = doc.contents as Node;
-  if (!isMap(root)) fail(at(root.range?.[0] ?? 0), `expected a mapping at the top level (name: …, seed: …), got ${isSeq(root) ? 'a list' : 'a single value'}`);
+  if (!isMap(root)) {
+    fail(
+      at(root.range?.[0] ?? 0),
+      `expected a mapping at the top level (name: …, seed: …), got ${isSeq(root) ? 'a list' : 'a single value'}`,
+    );
+  }
 
   // Depth, alias budget, keys and tags are checked on the tree, before aliases are expanded.
   let aliases = 0;
@@ -109,12 +155,26 @@ export function loadYaml(text: string, file: string, limits: Partial<YamlLimits>
     const pos = () => at(n.range?.[0] ?? 0);
     // Depth counts nested lists/mappings: that is what recursion in toJS and the validator follows.
     if (isCollection(n) && depth > lim.maxDepth) fail(pos(), `nesting deeper than ${lim.maxDepth} levels`);
-    if (isAlias(n) && ++aliases > lim.maxAliases) fail(pos(), `more than ${lim.maxAliases} aliases (*name): aliases are limited to keep expansion bounded`);
-    if (n.tag !== undefined && !CORE_TAGS.has(n.tag)) fail(pos(), `tag ${n.tag.replace('tag:yaml.org,2002:', '!!')} is not supported: scenario files hold plain strings, numbers, booleans, lists and mappings`);
+    if (isAlias(n) && ++aliases > lim.maxAliases) {
+      fail(pos(), `more than ${lim.maxAliases} aliases (*name): aliases are limited to keep expansion bounded`);
+    }
+    if (n.tag !== undefined && !CORE_TAGS.has(n.tag)) {
+      fail(
+        pos(),
+        `tag ${n.tag.replace('tag:yaml.org,2002:', '!!')} is not supported: scenario files hold plain strings, numbers, booleans, lists and mappings`,
+      );
+    }
     if (isMap(n)) {
       for (const pair of n.items) {
-        if (!isScalar(pair.key) || (pair.key.value !== null && typeof pair.key.value === 'object')) fail(at((pair.key as Node | null)?.range?.[0] ?? n.range?.[0] ?? 0), 'keys must be plain names, not lists or mappings');
-        if ((pair.key as { value: unknown }).value === null) fail(at((pair.key as Node).range?.[0] ?? 0), 'empty key: every entry needs a name before the colon');
+        if (!isScalar(pair.key) || (pair.key.value !== null && typeof pair.key.value === 'object')) {
+          fail(
+            at((pair.key as Node | null)?.range?.[0] ?? n.range?.[0] ?? 0),
+            'keys must be plain names, not lists or mappings',
+          );
+        }
+        if ((pair.key as { value: unknown }).value === null) {
+          fail(at((pair.key as Node).range?.[0] ?? 0), 'empty key: every entry needs a name before the colon');
+        }
         walk(pair.key, depth + 1);
         walk(pair.value, depth + 1);
       }
@@ -140,7 +200,12 @@ export function loadYaml(text: string, file: string, limits: Partial<YamlLimits>
       else if (isSeq(node)) node.items.forEach(find);
     };
     find(root);
-    fail(at(firstAlias?.range?.[0] ?? 0), /alias/i.test((e as Error).message) ? `aliases expand to too much data (more than ${lim.maxAliases} aliased values): ${(e as Error).message}` : (e as Error).message);
+    fail(
+      at(firstAlias?.range?.[0] ?? 0),
+      /alias/i.test((e as Error).message)
+        ? `aliases expand to too much data (more than ${lim.maxAliases} aliased values): ${(e as Error).message}`
+        : (e as Error).message,
+    );
   }
 
   const keyMatches = (k: unknown, key: string | number) => (isScalar(k) ? String(k.value) : String(k)) === String(key);

@@ -29,11 +29,21 @@ export type Infer<S> = S extends Schema<infer T> ? T : never;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type ObjectOf<S extends Record<string, Schema<any>>> = Simplify<
-  { [K in keyof S as S[K] extends OptionalSchema<any> ? never : K]: Infer<S[K]> } & { [K in keyof S as S[K] extends OptionalSchema<any> ? K : never]?: Exclude<Infer<S[K]>, undefined> }
+  { [K in keyof S as S[K] extends OptionalSchema<any> ? never : K]: Infer<S[K]> } & {
+    [K in keyof S as S[K] extends OptionalSchema<any> ? K : never]?: Exclude<Infer<S[K]>, undefined>;
+  }
 >;
 
 const show = (v: unknown): string =>
-  typeof v === 'string' ? JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v) : Array.isArray(v) ? 'a list' : v === null || v === undefined ? 'nothing (empty value)' : typeof v === 'object' ? 'a mapping' : String(v);
+  typeof v === 'string'
+    ? JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)
+    : Array.isArray(v)
+      ? 'a list'
+      : v === null || v === undefined
+        ? 'nothing (empty value)'
+        : typeof v === 'object'
+          ? 'a mapping'
+          : String(v);
 
 /** What the user wrote, when the parsed value would hide it (`0042` parses as 42). */
 const got = (v: unknown, path: Path, ctx: Ctx): string => {
@@ -44,7 +54,8 @@ const got = (v: unknown, path: Path, ctx: Ctx): string => {
   return show(v);
 };
 
-export const formatPath = (path: Path) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+export const formatPath = (path: Path) =>
+  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 
 function report(ctx: Ctx, path: Path, problem: string, atKey = false) {
   const pos = atKey ? ctx.loaded.locateKey(path) : ctx.loaded.locate(path);
@@ -55,7 +66,9 @@ export function levenshtein(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
     prev = cur;
   }
   return prev[b.length]!;
@@ -80,7 +93,8 @@ export function didYouMean(key: string, known: readonly string[]): string | unde
 /** Plain decimal as a person writes it (`1e3` too); `0x1F` and `0o17` mean different things to YAML 1.1 and 1.2 tools. */
 const DECIMAL_SOURCE = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 const YAML11_BOOLEAN = /^(y|n|yes|no|on|off)$/i;
-const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isMapping = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 function isRealDate(y: number, m: number, d: number): boolean {
@@ -88,42 +102,74 @@ function isRealDate(y: number, m: number, d: number): boolean {
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
 }
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(:([0-5]\d)(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+const DATETIME =
+  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(:([0-5]\d)(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 
 function number(o: { min?: number; max?: number; integer?: boolean } = {}): Schema<number> {
-  const range = o.min !== undefined && o.max !== undefined ? ` between ${o.min} and ${o.max}` : o.min !== undefined ? ` >= ${o.min}` : o.max !== undefined ? ` <= ${o.max}` : '';
+  const range =
+    o.min !== undefined && o.max !== undefined
+      ? ` between ${o.min} and ${o.max}`
+      : o.min !== undefined
+        ? ` >= ${o.min}`
+        : o.max !== undefined
+          ? ` <= ${o.max}`
+          : '';
   const expected = `${o.integer ? 'a whole number' : 'a number'}${range}`;
   return {
     expected,
     check(v, path, ctx) {
       if (typeof v !== 'number' || !Number.isFinite(v)) {
         let hint = '';
-        if (typeof v === 'string' && YAML11_BOOLEAN.test(v)) hint = ' (YAML 1.1 would have read this as a boolean; YAML 1.2 reads a string)';
-        else if (typeof v === 'string' && DATE.test(v.slice(0, 10))) hint = ' (an unquoted date is a string, not a number)';
+        if (typeof v === 'string' && YAML11_BOOLEAN.test(v)) {
+          hint = ' (YAML 1.1 would have read this as a boolean; YAML 1.2 reads a string)';
+        } else if (typeof v === 'string' && DATE.test(v.slice(0, 10))) {
+          hint = ' (an unquoted date is a string, not a number)';
+        }
         report(ctx, path, `expected ${expected}, got ${typeof v === 'number' ? got(v, path, ctx) : show(v)}${hint}`);
         return v as number;
       }
       // The 1.2 core schema reads `0042` as 42 and `0o17` as 15; YAML 1.1 tools read them as octal. Refuse both.
       const src = ctx.loaded.sourceOf(path);
-      if (src !== undefined && /^[-+]?0\d+$/.test(src)) report(ctx, path, `ambiguous number ${JSON.stringify(src)}: quote it or remove leading zeros`);
-      else if (src !== undefined && !DECIMAL_SOURCE.test(src)) report(ctx, path, `ambiguous number ${JSON.stringify(src)}: write it in plain decimal (YAML 1.1 and 1.2 read octal/hex forms differently)`);
-      else if (src !== undefined && /^[-+]?0\d/.test(src)) report(ctx, path, `ambiguous number ${JSON.stringify(src)}: quote it or remove leading zeros`);
-      else if (o.integer && !Number.isInteger(v)) report(ctx, path, `expected ${expected}, got ${got(v, path, ctx)}`);
-      else if ((o.min !== undefined && v < o.min) || (o.max !== undefined && v > o.max)) report(ctx, path, `expected ${expected}, got ${got(v, path, ctx)}`);
+      if (src !== undefined && /^[-+]?0\d+$/.test(src)) {
+        report(ctx, path, `ambiguous number ${JSON.stringify(src)}: quote it or remove leading zeros`);
+      } else if (src !== undefined && !DECIMAL_SOURCE.test(src)) {
+        report(
+          ctx,
+          path,
+          `ambiguous number ${JSON.stringify(src)}: write it in plain decimal (YAML 1.1 and 1.2 read octal/hex forms differently)`,
+        );
+      } else if (src !== undefined && /^[-+]?0\d/.test(src)) {
+        report(ctx, path, `ambiguous number ${JSON.stringify(src)}: quote it or remove leading zeros`);
+      } else if (o.integer && !Number.isInteger(v)) report(ctx, path, `expected ${expected}, got ${got(v, path, ctx)}`);
+      else if ((o.min !== undefined && v < o.min) || (o.max !== undefined && v > o.max)) {
+        report(ctx, path, `expected ${expected}, got ${got(v, path, ctx)}`);
+      }
       return v;
     },
   };
 }
 
-function string(o: { minLength?: number; maxLength?: number; pattern?: RegExp; patternHint?: string } = {}): Schema<string> {
+function string(
+  o: { minLength?: number; maxLength?: number; pattern?: RegExp; patternHint?: string } = {},
+): Schema<string> {
   const expected = o.patternHint ?? 'a string';
   return {
     expected,
     check(v, path, ctx) {
       if (typeof v !== 'string') report(ctx, path, `expected ${expected}, got ${got(v, path, ctx)}`);
-      else if (o.minLength !== undefined && v.length < o.minLength) report(ctx, path, o.minLength === 1 ? `expected ${expected}, got an empty string` : `expected ${expected} of at least ${o.minLength} characters, got ${show(v)}`);
-      else if (o.maxLength !== undefined && v.length > o.maxLength) report(ctx, path, `expected ${expected} of at most ${o.maxLength} characters, got ${v.length}`);
-      else if (o.pattern && !o.pattern.test(v)) report(ctx, path, `expected ${o.patternHint ?? `a string matching ${o.pattern}`}, got ${show(v)}`);
+      else if (o.minLength !== undefined && v.length < o.minLength) {
+        report(
+          ctx,
+          path,
+          o.minLength === 1
+            ? `expected ${expected}, got an empty string`
+            : `expected ${expected} of at least ${o.minLength} characters, got ${show(v)}`,
+        );
+      } else if (o.maxLength !== undefined && v.length > o.maxLength) {
+        report(ctx, path, `expected ${expected} of at most ${o.maxLength} characters, got ${v.length}`);
+      } else if (o.pattern && !o.pattern.test(v)) {
+        report(ctx, path, `expected ${o.patternHint ?? `a string matching ${o.pattern}`}, got ${show(v)}`);
+      }
       return v as string;
     },
   };
@@ -133,8 +179,9 @@ function boolean(): Schema<boolean> {
   return {
     expected: 'true or false',
     check(v, path, ctx) {
-      if (typeof v === 'string' && YAML11_BOOLEAN.test(v) && ctx.loaded.sourceOf(path) !== undefined) report(ctx, path, `YAML 1.1 boolean ${JSON.stringify(v)} is a string in YAML 1.2: write true or false`);
-      else if (typeof v !== 'boolean') report(ctx, path, `expected true or false, got ${got(v, path, ctx)}`);
+      if (typeof v === 'string' && YAML11_BOOLEAN.test(v) && ctx.loaded.sourceOf(path) !== undefined) {
+        report(ctx, path, `YAML 1.1 boolean ${JSON.stringify(v)} is a string in YAML 1.2: write true or false`);
+      } else if (typeof v !== 'boolean') report(ctx, path, `expected true or false, got ${got(v, path, ctx)}`);
       return v as boolean;
     },
   };
@@ -173,7 +220,9 @@ function date(): Schema<string> {
     check(v, path, ctx) {
       const m = typeof v === 'string' ? (DATE.exec(v) ?? DATETIME.exec(v)) : null;
       if (!m) report(ctx, path, `expected ${expected}, got ${got(v, path, ctx)}`);
-      else if (!isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) report(ctx, path, `${show(v)} is not a real date`);
+      else if (!isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+        report(ctx, path, `${show(v)} is not a real date`);
+      }
       return v as string;
     },
   };
@@ -187,7 +236,9 @@ function instant(): Schema<string> {
     check(v, path, ctx) {
       const m = typeof v === 'string' ? DATETIME.exec(v) : null;
       if (!m) report(ctx, path, `expected ${expected}, got ${got(v, path, ctx)}`);
-      else if (!isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) report(ctx, path, `${show(v)} is not a real date`);
+      else if (!isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+        report(ctx, path, `${show(v)} is not a real date`);
+      }
       return v as string;
     },
   };
@@ -201,14 +252,21 @@ function array<T>(item: Schema<T>, o: { minItems?: number; maxItems?: number } =
         report(ctx, path, `expected a list of ${item.expected}, got ${got(v, path, ctx)}`);
         return v as T[];
       }
-      if (o.minItems !== undefined && v.length < o.minItems) report(ctx, path, `expected at least ${o.minItems} item(s), got ${v.length}`);
-      if (o.maxItems !== undefined && v.length > o.maxItems) report(ctx, path, `expected at most ${o.maxItems} item(s), got ${v.length}`);
+      if (o.minItems !== undefined && v.length < o.minItems) {
+        report(ctx, path, `expected at least ${o.minItems} item(s), got ${v.length}`);
+      }
+      if (o.maxItems !== undefined && v.length > o.maxItems) {
+        report(ctx, path, `expected at most ${o.maxItems} item(s), got ${v.length}`);
+      }
       return v.map((x, i) => item.check(x, [...path, i], ctx));
     },
   };
 }
 
-function object<S extends Record<string, Schema<any>>>(shape: S, o: { refine?: (value: ObjectOf<S>, report: (path: Path, problem: string) => void) => void } = {}): Schema<ObjectOf<S>> {
+function object<S extends Record<string, Schema<any>>>(
+  shape: S,
+  o: { refine?: (value: ObjectOf<S>, report: (path: Path, problem: string) => void) => void } = {},
+): Schema<ObjectOf<S>> {
   const known = Object.keys(shape);
   const expected = `a mapping with ${known.slice(0, 4).join(', ')}${known.length > 4 ? ', …' : ''}`;
   return {
@@ -224,7 +282,12 @@ function object<S extends Record<string, Schema<any>>>(shape: S, o: { refine?: (
       for (const key of Object.keys(v)) {
         if (has(shape, key)) continue;
         const hint = didYouMean(key, known);
-        report(ctx, [...path, key], `unknown key '${key}'${hint ? ` (did you mean '${hint}'?)` : `; expected one of ${known.join(', ')}`}`, true);
+        report(
+          ctx,
+          [...path, key],
+          `unknown key '${key}'${hint ? ` (did you mean '${hint}'?)` : `; expected one of ${known.join(', ')}`}`,
+          true,
+        );
       }
       for (const key of known) {
         const s = shape[key]!;
@@ -236,13 +299,18 @@ function object<S extends Record<string, Schema<any>>>(shape: S, o: { refine?: (
         out[key] = s.check(v[key], [...path, key], ctx);
       }
       // Cross-field rules only make sense once each field is well-formed.
-      if (ctx.problems.length === before) o.refine?.(out as ObjectOf<S>, (p, problem) => report(ctx, [...path, ...p], problem));
+      if (ctx.problems.length === before) {
+        o.refine?.(out as ObjectOf<S>, (p, problem) => report(ctx, [...path, ...p], problem));
+      }
       return out as ObjectOf<S>;
     },
   };
 }
 
-function record<T>(value: Schema<T>, o: { keyPattern?: RegExp; keyHint?: string; minKeys?: number } = {}): Schema<Record<string, T>> {
+function record<T>(
+  value: Schema<T>,
+  o: { keyPattern?: RegExp; keyHint?: string; minKeys?: number } = {},
+): Schema<Record<string, T>> {
   const expected = `a mapping of ${o.keyHint ?? 'names'} to ${value.expected}`;
   return {
     expected,
@@ -253,9 +321,13 @@ function record<T>(value: Schema<T>, o: { keyPattern?: RegExp; keyHint?: string;
       }
       const out: Record<string, T> = {};
       const keys = Object.keys(v);
-      if (o.minKeys !== undefined && keys.length < o.minKeys) report(ctx, path, `expected at least ${o.minKeys} entr${o.minKeys === 1 ? 'y' : 'ies'}`);
+      if (o.minKeys !== undefined && keys.length < o.minKeys) {
+        report(ctx, path, `expected at least ${o.minKeys} entr${o.minKeys === 1 ? 'y' : 'ies'}`);
+      }
       for (const key of keys) {
-        if (o.keyPattern && !o.keyPattern.test(key)) report(ctx, [...path, key], `key '${key}' is not ${o.keyHint ?? `a name matching ${o.keyPattern}`}`, true);
+        if (o.keyPattern && !o.keyPattern.test(key)) {
+          report(ctx, [...path, key], `key '${key}' is not ${o.keyHint ?? `a name matching ${o.keyPattern}`}`, true);
+        }
         out[key] = value.check(v[key], [...path, key], ctx);
       }
       return out;
@@ -266,7 +338,13 @@ function record<T>(value: Schema<T>, o: { keyPattern?: RegExp; keyHint?: string;
 function optional<T>(s: Schema<T>): OptionalSchema<T>;
 function optional<T>(s: Schema<T>, defaultValue: NoInfer<T>): Schema<T>;
 function optional<T>(s: Schema<T>, defaultValue?: T): Schema<T | undefined> {
-  return { expected: s.expected, description: s.description, optional: true, defaultValue, check: (v, p, c) => s.check(v, p, c) };
+  return {
+    expected: s.expected,
+    description: s.description,
+    optional: true,
+    defaultValue,
+    check: (v, p, c) => s.check(v, p, c),
+  };
 }
 
 function describe<T, S extends Schema<T>>(s: S, text: string): S {
@@ -319,7 +397,13 @@ function tagged<S extends Record<string, Schema<any>>>(tag: string, variants: S)
       if (!variant) {
         const hint = typeof k === 'string' ? didYouMean(k, kinds) : undefined;
         if (!has(v, tag)) report(ctx, path, `missing key '${tag}' (one of ${kinds.join(', ')})`);
-        else report(ctx, [...path, tag], `expected ${tag} to be one of ${kinds.join(', ')}, got ${got(k, [...path, tag], ctx)}${hint ? ` (did you mean '${hint}'?)` : ''}`);
+        else {
+          report(
+            ctx,
+            [...path, tag],
+            `expected ${tag} to be one of ${kinds.join(', ')}, got ${got(k, [...path, tag], ctx)}${hint ? ` (did you mean '${hint}'?)` : ''}`,
+          );
+        }
         return v as Infer<S[keyof S]>;
       }
       return variant.check(v, path, ctx);
@@ -328,7 +412,11 @@ function tagged<S extends Record<string, Schema<any>>>(tag: string, variants: S)
 }
 
 /** Every number in a scenario says where it comes from (a study, a vendor's dashboard, a guess). */
-const note = () => describe(string({ minLength: 1, pattern: /\S/, patternHint: 'a note on where the number comes from' }), 'a note on where the number comes from');
+const note = () =>
+  describe(
+    string({ minLength: 1, pattern: /\S/, patternHint: 'a note on where the number comes from' }),
+    'a note on where the number comes from',
+  );
 
 /** A probability with its provenance: `{ value: 0.02, note: "Stripe decline rate, 2024 report" }`. */
 function rate() {
@@ -344,17 +432,66 @@ function weighted() {
 function distribution() {
   return tagged('kind', {
     constant: object({ kind: literal('constant'), value: number(), note: note() }),
-    uniform: object({ kind: literal('uniform'), min: number(), max: number(), note: note() }, { refine: (v, r) => v.max < v.min && r(['max'], `max (${v.max}) is below min (${v.min})`) }),
-    lognormal: object({ kind: literal('lognormal'), median: number({ min: 0 }), sigma: number({ min: 0, max: 10 }), note: note() }),
-    pareto: object({ kind: literal('pareto'), min: number({ min: 0 }), alpha: number({ min: 0.01, max: 100 }), max: optional(number({ min: 0 })), note: note() }, { refine: (v, r) => v.max !== undefined && v.max < v.min && r(['max'], `max (${v.max}) is below min (${v.min})`) }),
+    uniform: object(
+      { kind: literal('uniform'), min: number(), max: number(), note: note() },
+      { refine: (v, r) => v.max < v.min && r(['max'], `max (${v.max}) is below min (${v.min})`) },
+    ),
+    lognormal: object({
+      kind: literal('lognormal'),
+      median: number({ min: 0 }),
+      sigma: number({ min: 0, max: 10 }),
+      note: note(),
+    }),
+    pareto: object(
+      {
+        kind: literal('pareto'),
+        min: number({ min: 0 }),
+        alpha: number({ min: 0.01, max: 100 }),
+        max: optional(number({ min: 0 })),
+        note: note(),
+      },
+      {
+        refine: (v, r) => v.max !== undefined && v.max < v.min && r(['max'], `max (${v.max}) is below min (${v.min})`),
+      },
+    ),
     poisson: object({ kind: literal('poisson'), mean: number({ min: 0, max: 1_000_000 }), note: note() }),
     weighted: weighted(),
-    empirical: object({ kind: literal('empirical'), values: array(number(), { minItems: 1 }), weights: array(number({ min: 0 }), { minItems: 1 }), note: note() }, { refine: (v, r) => v.values.length !== v.weights.length && r(['weights'], `expected one weight per value (${v.values.length}), got ${v.weights.length}`) }),
+    empirical: object(
+      {
+        kind: literal('empirical'),
+        values: array(number(), { minItems: 1 }),
+        weights: array(number({ min: 0 }), { minItems: 1 }),
+        note: note(),
+      },
+      {
+        refine: (v, r) =>
+          v.values.length !== v.weights.length &&
+          r(['weights'], `expected one weight per value (${v.values.length}), got ${v.weights.length}`),
+      },
+    ),
   });
 }
 
 /** The schema DSL. Build a schema once at module level, then `validate(schema, loadYaml(text, file), file)`. */
-export const t = { number, string, boolean, enum: enumOf, literal, date, instant, array, object, record, optional, describe, union, tagged, rate, distribution, weighted };
+export const t = {
+  number,
+  string,
+  boolean,
+  enum: enumOf,
+  literal,
+  date,
+  instant,
+  array,
+  object,
+  record,
+  optional,
+  describe,
+  union,
+  tagged,
+  rate,
+  distribution,
+  weighted,
+};
 
 export { rate, distribution, weighted };
 

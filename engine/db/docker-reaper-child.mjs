@@ -10,7 +10,10 @@ import { request } from 'node:http';
 
 const [token, daemon] = process.argv.slice(2);
 const LABEL = 'org.facade-sim.reaper';
-const endpoint = daemon.startsWith('/') || daemon.startsWith('\\\\') ? { socketPath: daemon } : { host: daemon.replace(/:\d+$/, ''), port: Number(/:(\d+)$/.exec(daemon)?.[1] ?? 2375) };
+const endpoint =
+  daemon.startsWith('/') || daemon.startsWith('\\\\')
+    ? { socketPath: daemon }
+    : { host: daemon.replace(/:\d+$/, ''), port: Number(/:(\d+)$/.exec(daemon)?.[1] ?? 2375) };
 
 const call = (method, path) =>
   new Promise((resolve) => {

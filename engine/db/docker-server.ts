@@ -73,15 +73,29 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
       .withDatabase('postgres')
       .withUsername('postgres')
       .withPassword('sim')
-      .withCommand(['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'timezone=UTC']);
+      .withCommand([
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'timezone=UTC',
+      ]);
   let container: StartedPostgreSqlContainer | undefined;
   let volume: TmpfsVolume | undefined;
   let dataDirectory = options.dataDirectory ?? 'large-folio-tmpfs';
   let fallbackReason: string | undefined;
   if (dataDirectory === 'large-folio-tmpfs') {
     try {
-      volume = await createTmpfsVolume(client, options.volumeMountOptions ?? LARGE_FOLIO_TMPFS, { ...options.labels, [REAPER_LABEL]: token });
-      container = await builder().withBindMounts([{ source: volume.name, target: PGDATA }]).start();
+      volume = await createTmpfsVolume(client, options.volumeMountOptions ?? LARGE_FOLIO_TMPFS, {
+        ...options.labels,
+        [REAPER_LABEL]: token,
+      });
+      container = await builder()
+        .withBindMounts([{ source: volume.name, target: PGDATA }])
+        .start();
     } catch (error) {
       await volume?.remove();
       volume = undefined;
@@ -92,7 +106,9 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
       dataDirectory = 'tmpfs';
     }
   }
-  container ??= await builder().withTmpFs({ [PGDATA]: 'rw' }).start();
+  container ??= await builder()
+    .withTmpFs({ [PGDATA]: 'rw' })
+    .start();
   const started = container;
   trustContainerHost(started.getHost());
   const adminUrl = started.getConnectionUri();
@@ -110,7 +126,9 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
     const out = `/tmp/sim-out-${randomBytes(6).toString('hex')}`;
     const script = `"$@" > ${out} && base64 ${out}; status=$?; rm -f ${out}; exit $status`;
     const result = await started.exec(['sh', '-c', script, 'sh', ...inside], { env: { PGTZ: 'UTC' } });
-    if (result.exitCode !== 0) throw new Error(`${argv[0]} in container exited with ${result.exitCode}: ${result.stderr || result.output}`);
+    if (result.exitCode !== 0) {
+      throw new Error(`${argv[0]} in container exited with ${result.exitCode}: ${result.stderr || result.output}`);
+    }
     return Buffer.from(result.stdout, 'base64').toString('utf8');
   };
   let stopping: Promise<void> | undefined;
@@ -139,7 +157,11 @@ type Dockerode = Awaited<ReturnType<typeof getContainerRuntimeClient>>['containe
  * A uniquely named tmpfs volume. It carries the testcontainers session label, so Ryuk, where a
  * user enables it, removes it with the container; unmounted, it holds no memory.
  */
-async function createTmpfsVolume(client: Awaited<ReturnType<typeof getContainerRuntimeClient>>, mountOptions: string, labels: Record<string, string>): Promise<TmpfsVolume> {
+async function createTmpfsVolume(
+  client: Awaited<ReturnType<typeof getContainerRuntimeClient>>,
+  mountOptions: string,
+  labels: Record<string, string>,
+): Promise<TmpfsVolume> {
   const { sessionId } = await getReaper(client);
   const name = `facade-sim-pgdata-${randomBytes(6).toString('hex')}`;
   const { dockerode } = client.container;
@@ -156,8 +178,18 @@ async function removeVolume(dockerode: Dockerode, name: string): Promise<void> {
   // A container that failed to start on this volume is left created by testcontainers, and
   // holds the volume; it never ran, so it goes too.
   const holders = await dockerode.listContainers({ all: true, filters: { volume: [name] } }).catch(() => []);
-  await Promise.all(holders.map((c) => dockerode.getContainer(c.Id).remove({ force: true }).catch(() => {})));
-  await dockerode.getVolume(name).remove({ force: true }).catch(() => {});
+  await Promise.all(
+    holders.map((c) =>
+      dockerode
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => {}),
+    ),
+  );
+  await dockerode
+    .getVolume(name)
+    .remove({ force: true })
+    .catch(() => {});
 }
 
 /**
@@ -171,8 +203,19 @@ function startReaper(daemon: { path: string } | { host: string; port: number } |
   return spawnReaper(REAPER, [token, 'path' in daemon ? daemon.path : `${daemon.host}:${daemon.port}`]);
 }
 
-async function daemonEndpoint(dockerode: Dockerode): Promise<{ path: string } | { host: string; port: number } | undefined> {
-  const modem = (dockerode as unknown as { modem: { getSocketPath?: () => Promise<string | undefined>; host?: string; port?: number | string; protocol?: string } }).modem;
+async function daemonEndpoint(
+  dockerode: Dockerode,
+): Promise<{ path: string } | { host: string; port: number } | undefined> {
+  const modem = (
+    dockerode as unknown as {
+      modem: {
+        getSocketPath?: () => Promise<string | undefined>;
+        host?: string;
+        port?: number | string;
+        protocol?: string;
+      };
+    }
+  ).modem;
   const socketPath = await modem.getSocketPath?.();
   if (socketPath) return { path: socketPath };
   return modem.protocol === 'http' && modem.host ? { host: modem.host, port: Number(modem.port ?? 2375) } : undefined;

@@ -25,11 +25,22 @@ export async function openEngine(options: EngineOptions): Promise<SimDatabase> {
   // The run's own database: never the one the URL names (that one is only used to CREATE/DROP).
   const name = `sim_${purpose}_${randomBytes(5).toString('hex')}`;
   if (options.engine === 'postgres') {
-    if (!options.databaseUrl) throw Object.assign(new Error('--engine postgres needs --database-url postgres://user@host:port/db (a server you own; the run creates its own sim_ database there)'), { exitCode: 2 });
+    if (!options.databaseUrl) {
+      throw Object.assign(
+        new Error(
+          '--engine postgres needs --database-url postgres://user@host:port/db (a server you own; the run creates its own sim_ database there)',
+        ),
+        { exitCode: 2 },
+      );
+    }
     parseServerUrl(options.databaseUrl, { allowRemoteHosts: options.allowRemoteHosts });
     const url = await createOwnedDatabase(options.databaseUrl, { name, project: PROJECT_ID, purpose });
     const env = { ...cleanPgEnv(process.env), PGTZ: 'UTC' };
-    const drop = () => dropOwnedDatabase(options.databaseUrl!, name, { project: PROJECT_ID, allowRemoteHosts: options.allowRemoteHosts });
+    const drop = () =>
+      dropOwnedDatabase(options.databaseUrl!, name, {
+        project: PROJECT_ID,
+        allowRemoteHosts: options.allowRemoteHosts,
+      });
     // An interrupted run drops its database too (SIGINT/SIGTERM), unless asked to keep it.
     const unregister = options.keep ? () => {} : onInterruptCleanup(drop);
     return openServerDatabase({

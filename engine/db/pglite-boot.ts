@@ -17,7 +17,9 @@ export function cacheDir(): string {
   if (process.env.SIM_CACHE_DIR) return resolve(process.env.SIM_CACHE_DIR);
   const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
   const at = entry.lastIndexOf(`${sep}node_modules${sep}`);
-  return at >= 0 ? join(entry.slice(0, at + sep.length + 'node_modules'.length), '.cache', 'facade-sim') : join(tmpdir(), 'facade-sim-cache');
+  return at >= 0
+    ? join(entry.slice(0, at + sep.length + 'node_modules'.length), '.cache', 'facade-sim')
+    : join(tmpdir(), 'facade-sim-cache');
 }
 
 let memo: string | null | undefined;
@@ -38,11 +40,17 @@ function buildImage(): string | null {
   if (!existsSync(file)) {
     try {
       mkdirSync(dirname(file), { recursive: true });
-      const r = spawnSync(process.execPath, [CHILD, file], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 120_000 });
+      const r = spawnSync(process.execPath, [CHILD, file], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       if (r.status !== 0) throw new Error(r.stderr || `exit ${r.status}`);
     } catch (e) {
       // Not fatal: fall back to initdb in this process (slower, more memory).
-      process.stderr.write(`facade-sim: could not cache an empty PGlite cluster in ${dirname(file)} (${(e as Error).message.trim().split('\n')[0]}); running initdb in process\n`);
+      process.stderr.write(
+        `facade-sim: could not cache an empty PGlite cluster in ${dirname(file)} (${(e as Error).message.trim().split('\n')[0]}); running initdb in process\n`,
+      );
       return null;
     }
   }

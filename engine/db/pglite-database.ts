@@ -12,7 +12,14 @@ const PGDUMP_ARGS = ['--schema-only', '--no-owner', '--no-privileges', '--no-tab
  * run; maintain() checkpoints once per simulated day and the segments are recycled.
  * Measured on baseline-45d: peak RSS 1,005 MB -> 814 MB, bytes unchanged (README, Performance).
  */
-const RUN_CONF = ['wal_level=minimal', 'max_wal_senders=0', 'full_page_writes=off', 'min_wal_size=32MB', 'max_wal_size=64MB', 'shared_buffers=32MB'];
+const RUN_CONF = [
+  'wal_level=minimal',
+  'max_wal_senders=0',
+  'full_page_writes=off',
+  'min_wal_size=32MB',
+  'max_wal_size=64MB',
+  'shared_buffers=32MB',
+];
 
 /**
  * Embedded PostgreSQL (PGlite, Postgres 18 in WASM) in this process: no server, no Docker. Its

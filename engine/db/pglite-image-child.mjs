@@ -11,7 +11,7 @@ const tmp = `${target}.${process.pid}.tmp`;
 try {
   const fd = openSync(tmp, 'wx', 0o644);
   try {
-    for (let off = 0; off < image.length; ) off += writeSync(fd, image, off, image.length - off);
+    for (let off = 0; off < image.length;) off += writeSync(fd, image, off, image.length - off);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -32,7 +32,11 @@ export function hostToolRunner(env: NodeJS.ProcessEnv): ToolRunner {
       const err: Buffer[] = [];
       child.stdout.on('data', (d) => out.push(d));
       child.stderr.on('data', (d) => err.push(d));
-      child.on('error', (e) => reject(new Error(`${argv[0]} could not start (${e.message}); install the PostgreSQL client tools so it is on PATH`)));
+      child.on('error', (e) =>
+        reject(
+          new Error(`${argv[0]} could not start (${e.message}); install the PostgreSQL client tools so it is on PATH`),
+        ),
+      );
       child.on('close', (code) => {
         if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
         else reject(new Error(`${argv[0]} exited with ${code}: ${Buffer.concat(err).toString('utf8').trim()}`));
@@ -67,7 +71,18 @@ export async function openServerDatabase(options: {
     };
   }
   const psql = (sql: string[]) =>
-    options.tools(['psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', options.url, ...sql.flatMap((s) => ['-c', s])]);
+    options.tools([
+      'psql',
+      '-X',
+      '-q',
+      '-A',
+      '-t',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-d',
+      options.url,
+      ...sql.flatMap((s) => ['-c', s]),
+    ]);
   return {
     engine: options.engine,
     url: options.url,
@@ -82,10 +97,22 @@ export async function openServerDatabase(options: {
     async copyOut(selects: string[]) {
       // One psql for every table (starting one takes 0.07-0.11 s here); psql's quoted \echo argument needs the backslash doubled.
       const echo = `\\echo '${COPY_END.replace(/\\/g, '\\\\')}'`;
-      return splitCopyOutputs(await psql([DUMP_SESSION_SQL, ...selects.flatMap((s) => [`COPY (${s}) TO STDOUT`, echo])]), selects.length);
+      return splitCopyOutputs(
+        await psql([DUMP_SESSION_SQL, ...selects.flatMap((s) => [`COPY (${s}) TO STDOUT`, echo])]),
+        selects.length,
+      );
     },
     async dumpSchema() {
-      return options.tools(['pg_dump', '--schema-only', '--no-owner', '--no-privileges', '--no-tablespaces', '--exclude-schema=sim_meta', '-d', options.url]);
+      return options.tools([
+        'pg_dump',
+        '--schema-only',
+        '--no-owner',
+        '--no-privileges',
+        '--no-tablespaces',
+        '--exclude-schema=sim_meta',
+        '-d',
+        options.url,
+      ]);
     },
     async versions() {
       const row = (await client.query(`SELECT current_setting('server_version') AS v`)).rows[0];

@@ -8,7 +8,10 @@ import { hashLabel } from './hash-label.ts';
  */
 export class RandomStream {
   readonly #next: () => number;
-  constructor(readonly seed: string | number, readonly labels: readonly (string | number)[] = []) {
+  constructor(
+    readonly seed: string | number,
+    readonly labels: readonly (string | number)[] = [],
+  ) {
     this.#next = seedrandom.alea(hashLabel(seed, labels));
   }
 
@@ -76,7 +79,11 @@ export class RandomStream {
   /** 32 random bytes' worth of hex, for ids. */
   hex(length: number): string {
     let out = '';
-    while (out.length < length) out += Math.floor(this.#next() * 0x100000000).toString(16).padStart(8, '0');
+    while (out.length < length) {
+      out += Math.floor(this.#next() * 0x100000000)
+        .toString(16)
+        .padStart(8, '0');
+    }
     return out.slice(0, length);
   }
 

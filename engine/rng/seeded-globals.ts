@@ -14,7 +14,9 @@ export function installSeededGlobals(stream: RandomStream, mode: GlobalRandomMod
   const originalUuid = nodeCrypto.randomUUID;
   const originalGetRandomValues = webcrypto.getRandomValues;
   const trip = (name: string) => () => {
-    throw new Error(`${name} was called during a strict simulation run; route randomness through the simulator's seeded streams`);
+    throw new Error(
+      `${name} was called during a strict simulation run; route randomness through the simulator's seeded streams`,
+    );
   };
   const uuid = mode === 'strict' ? trip('crypto.randomUUID') : () => stream.uuid();
   Math.random = mode === 'strict' ? trip('Math.random') : () => stream.next();

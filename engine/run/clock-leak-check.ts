@@ -16,7 +16,12 @@ export interface ClockLeakOptions {
   maxFutureDays?: number;
 }
 
-export async function checkClockLeaks(db: SimDatabase, fromMs: number, toMs: number, options: ClockLeakOptions = {}): Promise<void> {
+export async function checkClockLeaks(
+  db: SimDatabase,
+  fromMs: number,
+  toMs: number,
+  options: ClockLeakOptions = {},
+): Promise<void> {
   const future = new Set(options.futureColumns ?? []);
   const futureToMs = toMs + (options.maxFutureDays ?? 0) * 86_400_000;
   const columns = await db.query<{ q: string; col: string; key: string }>(`
@@ -35,7 +40,9 @@ export async function checkClockLeaks(db: SimDatabase, fromMs: number, toMs: num
          FROM ${q}`,
       [fromMs, upperMs],
     );
-    if (row && Number(row.n) > 0) leaks.push(`${q}.${col}: ${row.n} value(s) outside the window (min ${row.lo}, max ${row.hi})`);
+    if (row && Number(row.n) > 0) {
+      leaks.push(`${q}.${col}: ${row.n} value(s) outside the window (min ${row.lo}, max ${row.hi})`);
+    }
   }
   if (leaks.length > 0) {
     throw new ClockLeakError(

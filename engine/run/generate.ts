@@ -75,20 +75,29 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     seed: options.seed ?? loaded.seed,
     days: options.days ?? loaded.days,
   };
-  if (!(scenario.days >= 1 && scenario.days <= 3660)) throw Object.assign(new Error(`--days must be between 1 and 3660, got ${scenario.days}`), { exitCode: 2 });
+  if (!(scenario.days >= 1 && scenario.days <= 3660)) {
+    throw Object.assign(new Error(`--days must be between 1 and 3660, got ${scenario.days}`), { exitCode: 2 });
+  }
   const startMs = scenario.startMs;
   const endMs = startMs + scenario.days * DAY_MS;
   const historyStartMs = startMs - scenario.historyDays * DAY_MS;
   const dir = resolve(options.outDir, scenario.name);
-  const limits = { maxEvents: options.maxEvents ?? 5_000_000, maxEventsPerInstant: options.maxEventsPerInstant ?? 200_000 };
+  const limits = {
+    maxEvents: options.maxEvents ?? 5_000_000,
+    maxEventsPerInstant: options.maxEventsPerInstant ?? 200_000,
+  };
   // A seed or day count given on the command line is a different snapshot than the file's: it
   // is recorded, and the scenario hash covers it so `sim check` can tell.
   const overridden = String(scenario.seed) !== String(loaded.seed) || scenario.days !== loaded.days;
   const scenarioHash = overridden ? `${scenario.hash}+seed=${scenario.seed}+days=${scenario.days}` : scenario.hash;
 
   // The VOPR habit: the seed and every derived option first, so any log can be replayed.
-  log(`sim generate: scenario=${scenario.name} seed=${scenario.seed} days=${scenario.days} start=${new Date(startMs).toISOString()} end=${new Date(endMs).toISOString()} history_days=${scenario.historyDays}`);
-  log(`  engine=${options.engine} out=${dir} generator=${binding.generatorVersion} max_events=${limits.maxEvents} max_events_per_instant=${limits.maxEventsPerInstant}${options.chaosLatencyMs ? ` chaos_latency_ms=${options.chaosLatencyMs}` : ''}`);
+  log(
+    `sim generate: scenario=${scenario.name} seed=${scenario.seed} days=${scenario.days} start=${new Date(startMs).toISOString()} end=${new Date(endMs).toISOString()} history_days=${scenario.historyDays}`,
+  );
+  log(
+    `  engine=${options.engine} out=${dir} generator=${binding.generatorVersion} max_events=${limits.maxEvents} max_events_per_instant=${limits.maxEventsPerInstant}${options.chaosLatencyMs ? ` chaos_latency_ms=${options.chaosLatencyMs}` : ''}`,
+  );
 
   assertFakeCredentials(binding.vendorCredentials());
   const release = options.dryRun ? () => {} : acquireDirLock(dir, `${scenario.name}-${scenario.seed}`);
@@ -96,8 +105,17 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
   try {
     const realRandom = Math.random;
     const latency = options.chaosLatencyMs ? () => realRandom() * options.chaosLatencyMs! : undefined;
-    db = await openEngine({ engine: options.engine, databaseUrl: options.databaseUrl, allowRemoteHosts: options.allowRemoteHosts, latencyMs: latency });
-    if (db.url) log(`  database=${decodeURIComponent(new URL(db.url).pathname.slice(1))} (this run's own; dropped when it ends${options.engine === 'docker' ? ', with its container' : ''})${db.location ? ` in ${db.location}` : ''}`);
+    db = await openEngine({
+      engine: options.engine,
+      databaseUrl: options.databaseUrl,
+      allowRemoteHosts: options.allowRemoteHosts,
+      latencyMs: latency,
+    });
+    if (db.url) {
+      log(
+        `  database=${decodeURIComponent(new URL(db.url).pathname.slice(1))} (this run's own; dropped when it ends${options.engine === 'docker' ? ', with its container' : ''})${db.location ? ` in ${db.location}` : ''}`,
+      );
+    }
     await binding.migrate(db);
     phase('open');
 
@@ -107,7 +125,9 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     const ledger = new SideEffectLedger(() => clock.nowMs());
     const scheduler = new Scheduler(endMs, limits);
     const ctx: SimContext = { scenario, rng, clock, scheduler, db, ledger, startMs, endMs, vendorLatencyMs: latency };
-    const guard = installEgressGuard({ allow: db.url ? [databaseEgress(parseServerUrl(db.url, { allowRemoteHosts: options.allowRemoteHosts }))] : [] });
+    const guard = installEgressGuard({
+      allow: db.url ? [databaseEgress(parseServerUrl(db.url, { allowRemoteHosts: options.allowRemoteHosts }))] : [],
+    });
     const harness = startVendorHarness(binding.vendorHandlers(ctx));
     const progress = createProgress(process.stderr, scenario.days, startMs, options.quiet);
     try {
@@ -115,7 +135,10 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
       const maintain = db.maintain?.bind(db);
       await scheduler.run({
         advanceTo: (ms) => clock.advanceTo(ms),
-        beforeAdvance: maintain ? async (fromMs, toMs) => (Math.floor((toMs - startMs) / DAY_MS) > Math.floor((fromMs - startMs) / DAY_MS) ? maintain() : undefined) : undefined,
+        beforeAdvance: maintain
+          ? async (fromMs, toMs) =>
+              Math.floor((toMs - startMs) / DAY_MS) > Math.floor((fromMs - startMs) / DAY_MS) ? maintain() : undefined
+          : undefined,
         onEvent: (_e, executed) => progress.update(clock.nowMs(), executed),
       });
       clock.advanceTo(endMs);
@@ -134,10 +157,15 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     guard.assertClean();
     phase('simulate');
 
-    await checkClockLeaks(db, historyStartMs, endMs, { futureColumns: binding.futureColumns?.columns, maxFutureDays: binding.futureColumns?.maxDays });
+    await checkClockLeaks(db, historyStartMs, endMs, {
+      futureColumns: binding.futureColumns?.columns,
+      maxFutureDays: binding.futureColumns?.maxDays,
+    });
     const invariants = binding.invariants ? await binding.invariants(db) : [];
     const broken = invariants.filter((i) => i.violations > 0);
-    if (broken.length > 0) log(`  warning: invariants violated: ${broken.map((b) => `${b.name}=${b.violations}`).join(', ')}`);
+    if (broken.length > 0) {
+      log(`  warning: invariants violated: ${broken.map((b) => `${b.name}=${b.violations}`).join(', ')}`);
+    }
 
     phase('check');
     const { sql, rowCounts } = await dumpDatabase(db);
@@ -150,7 +178,11 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
       seed: scenario.seed,
       days: scenario.days,
       engine: options.engine,
-      simulated: { start: new Date(startMs).toISOString(), end: new Date(endMs).toISOString(), historyStart: new Date(historyStartMs).toISOString() },
+      simulated: {
+        start: new Date(startMs).toISOString(),
+        end: new Date(endMs).toISOString(),
+        historyStart: new Date(historyStartMs).toISOString(),
+      },
       rowCounts,
       totalRows,
       schemaHash: schemaHash(binding.schemaFiles()),
@@ -180,7 +212,13 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
       previous = undefined;
     }
     const manifest = writeSnapshot(dir, files, manifestBase);
-    log(`wrote ${dir}: ${totalRows} rows in ${Object.keys(rowCounts).length} tables, ${ledger.entries.length} side effects, ${scheduler.executed} events, ${(wallMs / 1000).toFixed(1)} s (${Object.entries(phasesMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')})`);
+    log(
+      `wrote ${dir}: ${totalRows} rows in ${Object.keys(rowCounts).length} tables, ${ledger.entries.length} side effects, ${scheduler.executed} events, ${(wallMs / 1000).toFixed(1)} s (${Object.entries(
+        phasesMs,
+      )
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+        .join(', ')})`,
+    );
     if (previous && previous.manifest.files[DUMP_FILE] !== manifest.files[DUMP_FILE]) {
       log(formatDiff(diffSnapshots(previous.dumpText, sql, previous.manifest, manifest, binding.tenantKey)));
     }

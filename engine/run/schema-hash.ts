@@ -4,7 +4,15 @@ import { createHash } from 'node:crypto';
 export function schemaHash(files: { name: string; sql: string }[]): string {
   const h = createHash('sha256');
   for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    h.update(f.name + '\u0000' + f.sql.replace(/\r\n/g, '\n').replace(/[ \t]+$/gm, '').trim() + '\u0000');
+    h.update(
+      f.name +
+        '\u0000' +
+        f.sql
+          .replace(/\r\n/g, '\n')
+          .replace(/[ \t]+$/gm, '')
+          .trim() +
+        '\u0000',
+    );
   }
   return 'sha256:' + h.digest('hex');
 }

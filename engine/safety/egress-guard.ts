@@ -27,7 +27,9 @@ const CHILD_FUNCTIONS = ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', '
 export function installEgressGuard(options: { allow: EgressAllow[] }): EgressGuard {
   const attempts: EgressGuard['attempts'] = [];
   const allowed = (host: string | undefined, port: number | undefined, path: string | undefined) =>
-    options.allow.some((a) => ('path' in a ? path === a.path : (a.host === host || (isLocal(a.host) && isLocal(host))) && a.port === port));
+    options.allow.some((a) =>
+      'path' in a ? path === a.path : (a.host === host || (isLocal(a.host) && isLocal(host))) && a.port === port,
+    );
   const refuse = (destination: string, via: string): EgressError => {
     attempts.push({ destination, via });
     return new EgressError(destination, via);
@@ -70,7 +72,9 @@ export function installEgressGuard(options: { allow: EgressAllow[] }): EgressGua
   };
   const originalPromisesLookup = dns.promises.lookup;
   (dns.promises as any).lookup = async (hostname: string, ...rest: any[]) => {
-    if (!options.allow.some((a) => 'host' in a && (a.host === hostname || (isLocal(a.host) && isLocal(hostname))))) throw refuse(hostname, 'dns');
+    if (!options.allow.some((a) => 'host' in a && (a.host === hostname || (isLocal(a.host) && isLocal(hostname))))) {
+      throw refuse(hostname, 'dns');
+    }
     return (originalPromisesLookup as any)(hostname, ...rest);
   };
 
@@ -107,7 +111,9 @@ export function installEgressGuard(options: { allow: EgressAllow[] }): EgressGua
  * guard goes up, but an interrupt's cleanup opens a new one to drop the run's database.
  */
 export function databaseEgress(target: { host: string; port: number }): EgressAllow {
-  return target.host.startsWith('/') ? { path: `${target.host.replace(/\/$/, '')}/.s.PGSQL.${target.port}` } : { host: target.host, port: target.port };
+  return target.host.startsWith('/')
+    ? { path: `${target.host.replace(/\/$/, '')}/.s.PGSQL.${target.port}` }
+    : { host: target.host, port: target.port };
 }
 
 function isLocal(host: string | undefined): boolean {

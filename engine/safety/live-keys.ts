@@ -12,7 +12,12 @@ const LIVE_PATTERNS: [RegExp, string][] = [
 export function assertFakeCredentials(values: Record<string, string>): void {
   for (const [key, value] of Object.entries(values).sort()) {
     for (const [pattern, what] of LIVE_PATTERNS) {
-      if (pattern.test(value)) throw new EgressError(`credentials:${key}`, `a ${what} in the vendor configuration; simulations run with fake credentials only (e.g. sk_test_sim_…)`);
+      if (pattern.test(value)) {
+        throw new EgressError(
+          `credentials:${key}`,
+          `a ${what} in the vendor configuration; simulations run with fake credentials only (e.g. sk_test_sim_…)`,
+        );
+      }
     }
   }
 }

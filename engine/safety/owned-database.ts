@@ -11,16 +11,35 @@ const NAME = /^sim_[a-z0-9_]{1,59}$/;
  * UTC, and a marker table bound to this database's name and oid, so a copy elsewhere is detected.
  * The URL's own database is used only to run CREATE DATABASE.
  */
-export async function createOwnedDatabase(adminUrl: string, o: { name: string; project: string; purpose: string; template?: string; tablespace?: string; allowRemoteHosts?: string[] }): Promise<string> {
-  if (!NAME.test(o.name)) throw new SafetyError('name', `'${o.name}' is not a tool-owned name (sim_[a-z0-9_]+, at most 63 characters)`);
+export async function createOwnedDatabase(
+  adminUrl: string,
+  o: {
+    name: string;
+    project: string;
+    purpose: string;
+    template?: string;
+    tablespace?: string;
+    allowRemoteHosts?: string[];
+  },
+): Promise<string> {
+  if (!NAME.test(o.name)) {
+    throw new SafetyError('name', `'${o.name}' is not a tool-owned name (sim_[a-z0-9_]+, at most 63 characters)`);
+  }
   const target = parseServerUrl(adminUrl, { allowRemoteHosts: o.allowRemoteHosts });
   const admin = connectExplicit(target, target.database);
   await admin.connect();
   try {
     await assertNotReplica(admin);
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [o.name]);
-    if (exists.rowCount) throw new SafetyError('exists', `database ${o.name} already exists; refusing to reuse it (drop it with sim if it is ours)`);
-    const template = o.template ? `TEMPLATE ${pg.escapeIdentifier(o.template)}` : `TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`;
+    if (exists.rowCount) {
+      throw new SafetyError(
+        'exists',
+        `database ${o.name} already exists; refusing to reuse it (drop it with sim if it is ours)`,
+      );
+    }
+    const template = o.template
+      ? `TEMPLATE ${pg.escapeIdentifier(o.template)}`
+      : `TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`;
     const tablespace = o.tablespace ? ` TABLESPACE ${pg.escapeIdentifier(o.tablespace)}` : '';
     await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(o.name)} ${template}${tablespace}`);
     await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(o.name)} SET timezone = 'UTC'`);
@@ -32,8 +51,13 @@ export async function createOwnedDatabase(adminUrl: string, o: { name: string; p
   try {
     await db.query(`CREATE SCHEMA IF NOT EXISTS sim_meta`);
     await db.query(`DROP TABLE IF EXISTS sim_meta.marker`);
-    await db.query(`CREATE TABLE sim_meta.marker (tool text NOT NULL, project text NOT NULL, database_name text NOT NULL, database_oid oid NOT NULL, purpose text NOT NULL, created_at timestamptz NOT NULL)`);
-    await db.query(`INSERT INTO sim_meta.marker SELECT 'facade-sim', $1, current_database(), (SELECT oid FROM pg_database WHERE datname = current_database()), $2, $3`, [o.project, o.purpose, new Date()]);
+    await db.query(
+      `CREATE TABLE sim_meta.marker (tool text NOT NULL, project text NOT NULL, database_name text NOT NULL, database_oid oid NOT NULL, purpose text NOT NULL, created_at timestamptz NOT NULL)`,
+    );
+    await db.query(
+      `INSERT INTO sim_meta.marker SELECT 'facade-sim', $1, current_database(), (SELECT oid FROM pg_database WHERE datname = current_database()), $2, $3`,
+      [o.project, o.purpose, new Date()],
+    );
   } finally {
     await db.end();
   }
@@ -42,40 +66,86 @@ export async function createOwnedDatabase(adminUrl: string, o: { name: string; p
 
 async function assertNotReplica(client: pg.Client): Promise<void> {
   const r = await client.query('SELECT pg_is_in_recovery() AS r');
-  if (r.rows[0].r) throw new SafetyError('replica', 'the server is a read replica (pg_is_in_recovery); the tool never writes to replicas');
+  if (r.rows[0].r) {
+    throw new SafetyError(
+      'replica',
+      'the server is a read replica (pg_is_in_recovery); the tool never writes to replicas',
+    );
+  }
 }
 
 /**
  * The target guard: the connected database must be one this tool created for this project.
  * `confirmTarget` (the exact database name) bypasses only the prefix and marker checks.
  */
-export async function assertOwnedDatabase(client: pg.Client, o: { project: string; confirmTarget?: string }): Promise<void> {
-  const { rows } = await client.query(`SELECT current_database() AS name, (SELECT oid FROM pg_database WHERE datname = current_database())::text AS oid,
+export async function assertOwnedDatabase(
+  client: pg.Client,
+  o: { project: string; confirmTarget?: string },
+): Promise<void> {
+  const { rows } =
+    await client.query(`SELECT current_database() AS name, (SELECT oid FROM pg_database WHERE datname = current_database())::text AS oid,
       (SELECT datistemplate FROM pg_database WHERE datname = current_database()) AS is_template,
       to_regclass('sim_meta.marker') IS NOT NULL AS has_marker,
       (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p','v','m') AND n.nspname NOT IN ('pg_catalog','information_schema','sim_meta') AND n.nspname NOT LIKE 'pg\\_%')::int AS user_tables`);
   const db = rows[0] as { name: string; oid: string; is_template: boolean; has_marker: boolean; user_tables: number };
-  if (MAINTENANCE.has(db.name)) throw new SafetyError('maintenance-database', `${db.name} is a maintenance or template database; the tool only writes to sim_ databases it created`);
+  if (MAINTENANCE.has(db.name)) {
+    throw new SafetyError(
+      'maintenance-database',
+      `${db.name} is a maintenance or template database; the tool only writes to sim_ databases it created`,
+    );
+  }
   await assertNotReplica(client);
   const confirmed = o.confirmTarget !== undefined && o.confirmTarget === db.name;
-  if (o.confirmTarget !== undefined && !confirmed) throw new SafetyError('confirm-target', `--confirm-target=${o.confirmTarget} does not name this database (${db.name}); a bypass must name the exact target`);
-  if (db.is_template && !db.name.startsWith(SIM_PREFIX)) throw new SafetyError('template', `${db.name} is a template database`);
+  if (o.confirmTarget !== undefined && !confirmed) {
+    throw new SafetyError(
+      'confirm-target',
+      `--confirm-target=${o.confirmTarget} does not name this database (${db.name}); a bypass must name the exact target`,
+    );
+  }
+  if (db.is_template && !db.name.startsWith(SIM_PREFIX)) {
+    throw new SafetyError('template', `${db.name} is a template database`);
+  }
   if (!db.has_marker) {
     if (confirmed && db.user_tables === 0) return;
-    if (db.user_tables > 0) throw new SafetyError('unmarked', `${db.name} holds ${db.user_tables} table(s) and no facade-sim marker: it is not ours. Use a server URL and let the tool create its own database, or pass --confirm-target=${db.name} for an empty one`);
-    if (!db.name.startsWith(SIM_PREFIX)) throw new SafetyError('name', `${db.name} lacks the sim_ prefix and the marker; pass --confirm-target=${db.name} if you really mean this empty database`);
+    if (db.user_tables > 0) {
+      throw new SafetyError(
+        'unmarked',
+        `${db.name} holds ${db.user_tables} table(s) and no facade-sim marker: it is not ours. Use a server URL and let the tool create its own database, or pass --confirm-target=${db.name} for an empty one`,
+      );
+    }
+    if (!db.name.startsWith(SIM_PREFIX)) {
+      throw new SafetyError(
+        'name',
+        `${db.name} lacks the sim_ prefix and the marker; pass --confirm-target=${db.name} if you really mean this empty database`,
+      );
+    }
     throw new SafetyError('unmarked', `${db.name} has no facade-sim marker; it was not created by this tool`);
   }
-  const m = (await client.query('SELECT tool, project, database_name, database_oid::text AS database_oid FROM sim_meta.marker LIMIT 1')).rows[0];
-  if (!m || m.tool !== 'facade-sim') throw new SafetyError('marker', `${db.name}: marker table present but empty or foreign`);
-  if (m.project !== o.project) throw new SafetyError('marker-project', `${db.name} belongs to project '${m.project}', not '${o.project}'`);
+  const m = (
+    await client.query(
+      'SELECT tool, project, database_name, database_oid::text AS database_oid FROM sim_meta.marker LIMIT 1',
+    )
+  ).rows[0];
+  if (!m || m.tool !== 'facade-sim') {
+    throw new SafetyError('marker', `${db.name}: marker table present but empty or foreign`);
+  }
+  if (m.project !== o.project) {
+    throw new SafetyError('marker-project', `${db.name} belongs to project '${m.project}', not '${o.project}'`);
+  }
   if (m.database_name !== db.name || m.database_oid !== db.oid) {
-    throw new SafetyError('marker-copied', `${db.name} carries a marker for ${m.database_name} (oid ${m.database_oid}): it is a copy of a tool database, not one the tool created`);
+    throw new SafetyError(
+      'marker-copied',
+      `${db.name} carries a marker for ${m.database_name} (oid ${m.database_oid}): it is a copy of a tool database, not one the tool created`,
+    );
   }
 }
 
 /** Drops a database after proving it is ours; other sessions are disconnected first. */
-export async function dropOwnedDatabase(adminUrl: string, name: string, o: { project: string; allowRemoteHosts?: string[] }): Promise<void> {
+export async function dropOwnedDatabase(
+  adminUrl: string,
+  name: string,
+  o: { project: string; allowRemoteHosts?: string[] },
+): Promise<void> {
   const target: ServerTarget = parseServerUrl(adminUrl, { allowRemoteHosts: o.allowRemoteHosts });
   if (!NAME.test(name)) throw new SafetyError('name', `refusing to drop '${name}': not a tool-owned name`);
   const db = connectExplicit(target, name);
@@ -88,7 +158,10 @@ export async function dropOwnedDatabase(adminUrl: string, name: string, o: { pro
   const admin = connectExplicit(target, target.database);
   await admin.connect();
   try {
-    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    await admin.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
     await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)}`);
   } finally {
     await admin.end();

@@ -10,7 +10,12 @@ export interface ServerTarget {
   database: string;
 }
 
-const LOOPBACK = (host: string) => host === 'localhost' || host.startsWith('/') || host === '::1' || host === '[::1]' || (isIP(host) === 4 && host.startsWith('127.'));
+const LOOPBACK = (host: string) =>
+  host === 'localhost' ||
+  host.startsWith('/') ||
+  host === '::1' ||
+  host === '[::1]' ||
+  (isIP(host) === 4 && host.startsWith('127.'));
 
 const containerHosts = new Set<string>();
 
@@ -34,12 +39,23 @@ export function parseServerUrl(url: string, options: { allowRemoteHosts?: string
   } catch {
     throw new SafetyError('url', `'${url.replace(/:[^:@/]*@/, ':***@')}' is not a postgres:// URL`);
   }
-  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new SafetyError('url', `expected a postgres:// URL, got ${u.protocol}`);
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new SafetyError('url', `expected a postgres:// URL, got ${u.protocol}`);
+  }
   const host = decodeURIComponent(u.searchParams.get('host') ?? u.hostname) || 'localhost';
   if (!LOOPBACK(host) && !containerHosts.has(host) && !(options.allowRemoteHosts ?? []).includes(host)) {
-    throw new SafetyError('remote-host', `${host} is not a loopback host; only local or container servers are used unless you pass --allow-remote-host ${host}`);
+    throw new SafetyError(
+      'remote-host',
+      `${host} is not a loopback host; only local or container servers are used unless you pass --allow-remote-host ${host}`,
+    );
   }
-  return { host, port: Number(u.port || 5432), user: decodeURIComponent(u.username || 'postgres'), password: u.password ? decodeURIComponent(u.password) : undefined, database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres' };
+  return {
+    host,
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username || 'postgres'),
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
+  };
 }
 
 export function serverUrl(t: ServerTarget, database: string): string {
@@ -50,7 +66,23 @@ export function serverUrl(t: ServerTarget, database: string): string {
 }
 
 /** PG* variables that would silently redirect a connection or a child psql/pg_dump. PGTZ stays. */
-const AMBIENT = ['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGPASSFILE', 'PGSERVICE', 'PGSERVICEFILE', 'PGOPTIONS', 'PGSSLMODE', 'PGAPPNAME', 'PGTARGETSESSIONATTRS', 'PGSYSCONFDIR', 'PGCONNECT_TIMEOUT'];
+const AMBIENT = [
+  'PGHOST',
+  'PGHOSTADDR',
+  'PGPORT',
+  'PGDATABASE',
+  'PGUSER',
+  'PGPASSWORD',
+  'PGPASSFILE',
+  'PGSERVICE',
+  'PGSERVICEFILE',
+  'PGOPTIONS',
+  'PGSSLMODE',
+  'PGAPPNAME',
+  'PGTARGETSESSIONATTRS',
+  'PGSYSCONFDIR',
+  'PGCONNECT_TIMEOUT',
+];
 
 export function cleanPgEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
@@ -60,7 +92,14 @@ export function cleanPgEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Process
 
 /** Connections are built from explicit parameters only; ambient PG* variables never choose the target. */
 export function connectExplicit(t: ServerTarget, database: string): pg.Client {
-  return new pg.Client({ host: t.host, port: t.port, user: t.user, password: t.password ?? '', database, application_name: 'facade-sim' });
+  return new pg.Client({
+    host: t.host,
+    port: t.port,
+    user: t.user,
+    password: t.password ?? '',
+    database,
+    application_name: 'facade-sim',
+  });
 }
 
 export { AMBIENT as AMBIENT_PG_VARIABLES };

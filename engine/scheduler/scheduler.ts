@@ -28,7 +28,10 @@ export class Scheduler {
   #current: SimEvent | undefined;
   readonly #atEnd: SimEvent[] = [];
 
-  constructor(readonly endMs: number, readonly limits: SchedulerLimits) {}
+  constructor(
+    readonly endMs: number,
+    readonly limits: SchedulerLimits,
+  ) {}
 
   get executed(): number {
     return this.#executed;
@@ -42,7 +45,11 @@ export class Scheduler {
   at(atMs: number, label: string, run: SimEvent['run'], priority = 10): void {
     if (!Number.isFinite(atMs)) throw new Error(`Scheduler: event '${label}' has a non-finite time`);
     const nowMs = this.#current?.atMs ?? -Infinity;
-    if (atMs < nowMs) throw new Error(`Scheduler: event '${label}' scheduled in the past (${new Date(atMs).toISOString()} < ${new Date(nowMs).toISOString()})`);
+    if (atMs < nowMs) {
+      throw new Error(
+        `Scheduler: event '${label}' scheduled in the past (${new Date(atMs).toISOString()} < ${new Date(nowMs).toISOString()})`,
+      );
+    }
     if (atMs >= this.endMs) return;
     this.#queue.push({ atMs, priority, label, run });
   }
@@ -77,10 +84,14 @@ export class Scheduler {
         hooks.advanceTo(event.atMs);
       }
       if (++atInstant > this.limits.maxEventsPerInstant) {
-        throw new SimulationLimitError(`Aborting: more than ${this.limits.maxEventsPerInstant} events at ${new Date(instantMs).toISOString()} (last: '${event.label}'), assuming an actor reschedules itself forever; raise --max-events-per-instant if this is intended`);
+        throw new SimulationLimitError(
+          `Aborting: more than ${this.limits.maxEventsPerInstant} events at ${new Date(instantMs).toISOString()} (last: '${event.label}'), assuming an actor reschedules itself forever; raise --max-events-per-instant if this is intended`,
+        );
       }
       if (++this.#executed > this.limits.maxEvents) {
-        throw new SimulationLimitError(`Aborting after ${this.limits.maxEvents} events (at '${event.label}', ${new Date(event.atMs).toISOString()}); raise --max-events if the scenario really needs more`);
+        throw new SimulationLimitError(
+          `Aborting after ${this.limits.maxEvents} events (at '${event.label}', ${new Date(event.atMs).toISOString()}); raise --max-events if the scenario really needs more`,
+        );
       }
       this.#current = event;
       try {

@@ -17,7 +17,13 @@ export interface SnapshotDiff {
 
 const byId = (t: DumpTable | undefined) => new Map((t?.rows ?? []).map((r) => [r.split('\t', 1)[0]!, r]));
 
-export function diffSnapshots(beforeText: string, afterText: string, before?: Partial<Manifest>, after?: Partial<Manifest>, tenantKey?: TenantKey): SnapshotDiff {
+export function diffSnapshots(
+  beforeText: string,
+  afterText: string,
+  before?: Partial<Manifest>,
+  after?: Partial<Manifest>,
+  tenantKey?: TenantKey,
+): SnapshotDiff {
   const a = parseDumpTables(beforeText);
   const b = parseDumpTables(afterText);
   const names = [...new Set([...a.keys(), ...b.keys()])].sort();
@@ -27,17 +33,30 @@ export function diffSnapshots(beforeText: string, afterText: string, before?: Pa
   for (const name of names) {
     const ra = byId(a.get(name));
     const rb = byId(b.get(name));
-    let added = 0, removed = 0, changed = 0;
+    let added = 0,
+      removed = 0,
+      changed = 0;
     const fkIndex = tenantKey ? (b.get(name) ?? a.get(name))!.columns.indexOf(tenantKey.fkColumn) : -1;
     const touch = (row: string | undefined) => {
       if (fkIndex >= 0 && row) changedTenantIds.add(row.split('\t')[fkIndex]!);
     };
     for (const [id, row] of rb) {
       const old = ra.get(id);
-      if (old === undefined) { added++; touch(row); }
-      else if (old !== row) { changed++; touch(row); touch(old); }
+      if (old === undefined) {
+        added++;
+        touch(row);
+      } else if (old !== row) {
+        changed++;
+        touch(row);
+        touch(old);
+      }
     }
-    for (const [id, row] of ra) if (!rb.has(id)) { removed++; touch(row); }
+    for (const [id, row] of ra) {
+      if (!rb.has(id)) {
+        removed++;
+        touch(row);
+      }
+    }
     if (tenantKey && name === tenantKey.table) {
       for (const [id, row] of rb) if (ra.get(id) !== row) changedTenantIds.add(id);
     }
@@ -48,7 +67,12 @@ export function diffSnapshots(beforeText: string, afterText: string, before?: Pa
   if (tenantKey) {
     const key = (t: DumpTable | undefined) => {
       const idx = t?.columns.indexOf(tenantKey.keyColumn) ?? -1;
-      return new Map((t?.rows ?? []).map((r) => { const f = r.split('\t'); return [f[0]!, f[idx]!]; }));
+      return new Map(
+        (t?.rows ?? []).map((r) => {
+          const f = r.split('\t');
+          return [f[0]!, f[idx]!];
+        }),
+      );
     };
     const ka = key(a.get(tenantKey.table));
     const kb = key(b.get(tenantKey.table));
@@ -57,12 +81,17 @@ export function diffSnapshots(beforeText: string, afterText: string, before?: Pa
     tenants = {
       added: [...slugsB].filter((s) => !slugsA.has(s)).sort(),
       removed: [...slugsA].filter((s) => !slugsB.has(s)).sort(),
-      changed: [...changedTenantIds].map((id) => kb.get(id) ?? ka.get(id)).filter((s): s is string => !!s && slugsA.has(s) && slugsB.has(s)).sort(),
+      changed: [...changedTenantIds]
+        .map((id) => kb.get(id) ?? ka.get(id))
+        .filter((s): s is string => !!s && slugsA.has(s) && slugsB.has(s))
+        .sort(),
     };
   }
   const manifestChanges: string[] = [];
   for (const key of ['seed', 'days', 'schemaHash', 'scenarioHash', 'generatorVersion'] as const) {
-    if (before && after && JSON.stringify(before[key]) !== JSON.stringify(after[key])) manifestChanges.push(`${key}: ${JSON.stringify(before[key])} -> ${JSON.stringify(after[key])}`);
+    if (before && after && JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+      manifestChanges.push(`${key}: ${JSON.stringify(before[key])} -> ${JSON.stringify(after[key])}`);
+    }
   }
   shifts.sort((x, y) => y.magnitude - x.magnitude || (x.table + x.column < y.table + y.column ? -1 : 1));
   return { tables, tenants, shifts: shifts.slice(0, 10), manifestChanges };
@@ -81,7 +110,14 @@ function distributionShifts(table: string, a: DumpTable | undefined, b: DumpTabl
       const ma = va.reduce((s, v) => s + Number(v), 0) / va.length;
       const mb = vb.reduce((s, v) => s + Number(v), 0) / vb.length;
       const rel = Math.abs(mb - ma) / Math.max(Math.abs(ma), 1e-9);
-      if (rel > 0.01) out.push({ table, column, description: `mean ${fmt(ma)} -> ${fmt(mb)} (${rel >= 0 ? '+' : ''}${(((mb - ma) / Math.max(Math.abs(ma), 1e-9)) * 100).toFixed(1)}%)`, magnitude: Math.min(rel, 10) });
+      if (rel > 0.01) {
+        out.push({
+          table,
+          column,
+          description: `mean ${fmt(ma)} -> ${fmt(mb)} (${rel >= 0 ? '+' : ''}${(((mb - ma) / Math.max(Math.abs(ma), 1e-9)) * 100).toFixed(1)}%)`,
+          magnitude: Math.min(rel, 10),
+        });
+      }
       return;
     }
     const ca = counts(va);
@@ -93,7 +129,14 @@ function distributionShifts(table: string, a: DumpTable | undefined, b: DumpTabl
       const sb = (cb.get(key) ?? 0) / vb.length;
       if (Math.abs(sb - sa) > Math.abs(worst.delta)) worst = { key, delta: sb - sa, sa, sb };
     }
-    if (Math.abs(worst.delta) > 0.005) out.push({ table, column, description: `share of '${worst.key}' ${(worst.sa * 100).toFixed(1)}% -> ${(worst.sb * 100).toFixed(1)}%`, magnitude: Math.abs(worst.delta) * 5 });
+    if (Math.abs(worst.delta) > 0.005) {
+      out.push({
+        table,
+        column,
+        description: `share of '${worst.key}' ${(worst.sa * 100).toFixed(1)}% -> ${(worst.sb * 100).toFixed(1)}%`,
+        magnitude: Math.abs(worst.delta) * 5,
+      });
+    }
   });
   return out;
 }
@@ -107,12 +150,19 @@ export function formatDiff(d: SnapshotDiff): string {
   lines.push('  table                          before     after    +added  -removed  ~changed');
   for (const t of d.tables) {
     if (t.added + t.removed + t.changed === 0) continue;
-    lines.push(`  ${t.table.padEnd(28)} ${String(t.before).padStart(8)} ${String(t.after).padStart(9)} ${String(t.added).padStart(9)} ${String(t.removed).padStart(9)} ${String(t.changed).padStart(9)}`);
+    lines.push(
+      `  ${t.table.padEnd(28)} ${String(t.before).padStart(8)} ${String(t.after).padStart(9)} ${String(t.added).padStart(9)} ${String(t.removed).padStart(9)} ${String(t.changed).padStart(9)}`,
+    );
   }
   if (d.tables.every((t) => t.added + t.removed + t.changed === 0)) lines.push('  (no row changes)');
   if (d.tenants) {
-    const list = (xs: string[]) => (xs.length > 8 ? `${xs.slice(0, 8).join(', ')} … (${xs.length})` : xs.join(', ') || '-');
-    lines.push(`  tenants added: ${list(d.tenants.added)}`, `  tenants removed: ${list(d.tenants.removed)}`, `  tenants changed: ${list(d.tenants.changed)}`);
+    const list = (xs: string[]) =>
+      xs.length > 8 ? `${xs.slice(0, 8).join(', ')} … (${xs.length})` : xs.join(', ') || '-';
+    lines.push(
+      `  tenants added: ${list(d.tenants.added)}`,
+      `  tenants removed: ${list(d.tenants.removed)}`,
+      `  tenants changed: ${list(d.tenants.changed)}`,
+    );
   }
   if (d.shifts.length) {
     lines.push('  largest distribution shifts:');

@@ -16,7 +16,9 @@ export async function dumpDatabase(db: SimDatabase): Promise<{ sql: string; rowC
   }
   const sequences: SequenceValue[] = [];
   for (const s of await db.query<{ qualified: string }>(SEQUENCES_SQL)) {
-    const [row] = await db.query<{ last_value: string; is_called: boolean }>(`SELECT last_value::text AS last_value, is_called FROM ${s.qualified}`);
+    const [row] = await db.query<{ last_value: string; is_called: boolean }>(
+      `SELECT last_value::text AS last_value, is_called FROM ${s.qualified}`,
+    );
     sequences.push({ qualifiedName: s.qualified, value: row!.last_value, isCalled: row!.is_called });
   }
   return { sql: buildCanonicalDump(rawSchema, data, sequences), rowCounts };

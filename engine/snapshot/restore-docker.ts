@@ -13,7 +13,11 @@ export async function restoreToDocker(snapshotDir: string): Promise<{ url: strin
   const { container, adminUrl, tools } = await startDockerPostgres({ dataDirectory: 'tmpfs', outlivesProcess: true });
   const dump = readFileSync(join(snapshotDir, DUMP_FILE), 'utf8');
   const r = await restoreToServer(snapshotDir, adminUrl, {
-    tools: (argv) => tools(argv.map((a) => (a === join(snapshotDir, DUMP_FILE) ? '/dev/stdin' : a)), dump),
+    tools: (argv) =>
+      tools(
+        argv.map((a) => (a === join(snapshotDir, DUMP_FILE) ? '/dev/stdin' : a)),
+        dump,
+      ),
   });
   return { url: r.url, containerId: container.getId() };
 }

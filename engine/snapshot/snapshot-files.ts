@@ -34,7 +34,11 @@ export interface LoadedSnapshot {
 /** Reads and verifies a snapshot: manifest present, every file's hash matches, dump free of meta-commands. */
 export function readSnapshot(dir: string): LoadedSnapshot {
   const manifestPath = join(dir, MANIFEST_FILE);
-  if (!existsSync(manifestPath)) throw new IntegrityError(`${manifestPath}: missing; a snapshot directory without its manifest is incomplete or not a snapshot (regenerate it with sim generate)`);
+  if (!existsSync(manifestPath)) {
+    throw new IntegrityError(
+      `${manifestPath}: missing; a snapshot directory without its manifest is incomplete or not a snapshot (regenerate it with sim generate)`,
+    );
+  }
   let manifest: Manifest;
   try {
     manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
@@ -46,12 +50,18 @@ export function readSnapshot(dir: string): LoadedSnapshot {
   }
   let dumpText = '';
   for (const [name, expected] of Object.entries(manifest.files)) {
-    if (name.includes('/') || name.includes('\\')) throw new IntegrityError(`${manifestPath}: file name ${JSON.stringify(name)} is not allowed`);
+    if (name.includes('/') || name.includes('\\')) {
+      throw new IntegrityError(`${manifestPath}: file name ${JSON.stringify(name)} is not allowed`);
+    }
     const path = join(dir, name);
     if (!existsSync(path)) throw new IntegrityError(`${path}: listed in the manifest but missing`);
     const bytes = readFileSync(path);
     const actual = sha256(bytes);
-    if (actual !== expected) throw new IntegrityError(`${path}: hash ${actual} does not match the manifest's ${expected}; the file was modified, truncated or converted (CRLF?) after generation`);
+    if (actual !== expected) {
+      throw new IntegrityError(
+        `${path}: hash ${actual} does not match the manifest's ${expected}; the file was modified, truncated or converted (CRLF?) after generation`,
+      );
+    }
     if (name === DUMP_FILE) dumpText = bytes.toString('utf8');
   }
   validateDumpText(dumpText, join(dir, DUMP_FILE));

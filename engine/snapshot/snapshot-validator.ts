@@ -9,8 +9,14 @@ export class IntegrityError extends Error {
  * Allowed outside COPY: nothing that starts with a backslash (canonical dumps carry no \restrict).
  */
 export function validateDumpText(text: string, file = 'dump.sql'): void {
-  if (text.includes('\r')) throw new IntegrityError(`${file}: contains carriage returns (CRLF conversion?); snapshots are byte-exact, check .gitattributes keeps snapshots/** -text`);
-  if (text.charCodeAt(0) === 0xfeff) throw new IntegrityError(`${file}: starts with a byte-order mark; the file was modified after generation`);
+  if (text.includes('\r')) {
+    throw new IntegrityError(
+      `${file}: contains carriage returns (CRLF conversion?); snapshots are byte-exact, check .gitattributes keeps snapshots/** -text`,
+    );
+  }
+  if (text.charCodeAt(0) === 0xfeff) {
+    throw new IntegrityError(`${file}: starts with a byte-order mark; the file was modified after generation`);
+  }
   if (text.includes('\u0000')) throw new IntegrityError(`${file}: contains a NUL byte`);
   const lines = text.split('\n');
   let inCopy = false;
@@ -27,7 +33,9 @@ export function validateDumpText(text: string, file = 'dump.sql'): void {
       continue;
     }
     if (/^\s*\\/.test(line)) {
-      throw new IntegrityError(`${file}:${i + 1}: psql meta-command outside COPY data refused: ${JSON.stringify(line.slice(0, 60))}; a snapshot never contains one, so this file was tampered with`);
+      throw new IntegrityError(
+        `${file}:${i + 1}: psql meta-command outside COPY data refused: ${JSON.stringify(line.slice(0, 60))}; a snapshot never contains one, so this file was tampered with`,
+      );
     }
   }
   if (inCopy) throw new IntegrityError(`${file}:${copyStart}: COPY block never terminated (truncated file?)`);

@@ -34,7 +34,9 @@ process.stdin.on('close', async () => {
     const client = new pg.Client({ ...connect, application_name: 'facade-sim reaper' });
     try {
       await client.connect();
-      for (const name of names) await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`).catch(() => {});
+      for (const name of names) {
+        await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`).catch(() => {});
+      }
     } catch {
       // The server is gone too: nothing to drop.
     } finally {

@@ -21,7 +21,17 @@ export interface CloneReaper {
 export function startCloneReaper(target: ServerTarget): CloneReaper {
   // No ambient PG* settings: the connection is given whole.
   const reaper = spawnReaper(CHILD, [], cleanPgEnv());
-  reaper.send(JSON.stringify({ connect: { host: target.host, port: target.port, user: target.user, password: target.password ?? '', database: target.database } }));
+  reaper.send(
+    JSON.stringify({
+      connect: {
+        host: target.host,
+        port: target.port,
+        user: target.user,
+        password: target.password ?? '',
+        database: target.database,
+      },
+    }),
+  );
   return {
     track: (name) => reaper.send(`+${name}`),
     untrack: (name) => reaper.send(`-${name}`),

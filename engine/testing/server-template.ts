@@ -23,13 +23,19 @@ export interface TemplateOptions {
  * `datistemplate = true` is the completion flag: a template found without it is a crashed build
  * and is rebuilt.
  */
-export async function ensureTemplate(adminUrl: string, snapshotDir: string, templateOptions: TemplateOptions | ToolRunner = {}): Promise<string> {
+export async function ensureTemplate(
+  adminUrl: string,
+  snapshotDir: string,
+  templateOptions: TemplateOptions | ToolRunner = {},
+): Promise<string> {
   // The third argument used to be the tool runner alone; it is still taken as such.
   const options = typeof templateOptions === 'function' ? { tools: templateOptions } : templateOptions;
   const snap = readSnapshot(snapshotDir);
   const hash = snap.manifest.files[DUMP_FILE]!.replace(/^sha256:/, '').slice(0, 16);
   const { tablespace } = options;
-  const name = tablespace ? `sim_tpl_${hash}_ts${createHash('sha256').update(tablespace).digest('hex').slice(0, 6)}` : `sim_tpl_${hash}`;
+  const name = tablespace
+    ? `sim_tpl_${hash}_ts${createHash('sha256').update(tablespace).digest('hex').slice(0, 6)}`
+    : `sim_tpl_${hash}`;
   const target = parseServerUrl(adminUrl);
   const admin = connectExplicit(target, target.database);
   await admin.connect();
@@ -41,7 +47,10 @@ export async function ensureTemplate(adminUrl: string, snapshotDir: string, temp
     if (rows.length) {
       // A crashed build, or a template whose files are gone with its tablespace's tmpfs.
       if (rows[0].datistemplate) await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(name)} IS_TEMPLATE false`);
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [name],
+      );
       await admin.query(`DROP DATABASE ${pg.escapeIdentifier(name)}`);
     }
     try {
@@ -51,8 +60,13 @@ export async function ensureTemplate(adminUrl: string, snapshotDir: string, temp
         // PostgreSQL keeps a per-version directory (PG_<major>_<catalog>) inside the location.
         const versionDir = /pg_tblspc\/\d+\/(PG_[^/]+)\//.exec((e as Error).message)?.[1];
         const quote = (p: string) => (/^[\w./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
-        const dirs = [location, versionDir && `${location}/${versionDir}`].filter((d): d is string => !!d).map(quote).join(' ');
-        throw new Error(`tablespace ${tablespace} cannot hold the template: ${(e as Error).message}. Its directory is gone, as a tmpfs is after a reboot: re-create it on the server's host with \`sudo install -d -o postgres -g postgres -m 700 ${dirs}\`, or unset SIM_TEST_TABLESPACE`);
+        const dirs = [location, versionDir && `${location}/${versionDir}`]
+          .filter((d): d is string => !!d)
+          .map(quote)
+          .join(' ');
+        throw new Error(
+          `tablespace ${tablespace} cannot hold the template: ${(e as Error).message}. Its directory is gone, as a tmpfs is after a reboot: re-create it on the server's host with \`sudo install -d -o postgres -g postgres -m 700 ${dirs}\`, or unset SIM_TEST_TABLESPACE`,
+        );
       }
       throw e;
     }
@@ -70,8 +84,15 @@ export async function ensureTemplate(adminUrl: string, snapshotDir: string, temp
 }
 
 async function tablespaceLocation(admin: pg.Client, tablespace: string): Promise<string> {
-  const { rows } = await admin.query('SELECT pg_tablespace_location(oid) AS location FROM pg_tablespace WHERE spcname = $1', [tablespace]);
-  if (!rows[0]) throw new Error(`tablespace ${tablespace} does not exist on this server; create it first (README, "A RAM tablespace") or unset SIM_TEST_TABLESPACE`);
+  const { rows } = await admin.query(
+    'SELECT pg_tablespace_location(oid) AS location FROM pg_tablespace WHERE spcname = $1',
+    [tablespace],
+  );
+  if (!rows[0]) {
+    throw new Error(
+      `tablespace ${tablespace} does not exist on this server; create it first (README, "A RAM tablespace") or unset SIM_TEST_TABLESPACE`,
+    );
+  }
   return rows[0].location;
 }
 
@@ -105,11 +126,19 @@ export interface ServerClone {
 }
 
 /** Clones the template into a unique sim_ database (and re-binds the clone's marker to itself). */
-export async function cloneTemplate(admin: pg.Client | pg.Pool, adminUrl: string, template: string, strategy: 'FILE_COPY' | 'WAL_LOG' | null, reaper?: CloneReaper): Promise<ServerClone> {
+export async function cloneTemplate(
+  admin: pg.Client | pg.Pool,
+  adminUrl: string,
+  template: string,
+  strategy: 'FILE_COPY' | 'WAL_LOG' | null,
+  reaper?: CloneReaper,
+): Promise<ServerClone> {
   const target = parseServerUrl(adminUrl);
   const name = `${template.replace(/^sim_tpl_/, 'sim_t_').slice(0, 40)}_${randomBytes(5).toString('hex')}`;
   reaper?.track(name);
-  await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}${strategy ? ` STRATEGY ${strategy}` : ''}`);
+  await admin.query(
+    `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}${strategy ? ` STRATEGY ${strategy}` : ''}`,
+  );
   const url = serverUrl(target, name);
   return {
     name,
@@ -126,7 +155,9 @@ export async function cloneTemplate(admin: pg.Client | pg.Pool, adminUrl: string
 
 /** Re-binds the marker a clone inherited from its template, so the target guard recognises it as ours. */
 export async function rebindMarker(client: pg.Client): Promise<void> {
-  await client.query(`UPDATE sim_meta.marker SET database_name = current_database(), database_oid = (SELECT oid FROM pg_database WHERE datname = current_database()), purpose = 'test-clone'`);
+  await client.query(
+    `UPDATE sim_meta.marker SET database_name = current_database(), database_oid = (SELECT oid FROM pg_database WHERE datname = current_database()), purpose = 'test-clone'`,
+  );
 }
 
 export { PROJECT_ID };

@@ -80,7 +80,11 @@ function serverUrlFor(o: SnapshotDatabaseOptions<any>): string {
   if (o.url) return o.url;
   if (o.via === 'docker') {
     const provided = process.env.SIM_DOCKER_ADMIN_URL;
-    if (!provided) throw new Error(`snapshotDatabase({ via: 'docker' }) needs a running container: add globalSetup: ['facade-sim/testing/global-setup'] to vitest.config (or pass url)`);
+    if (!provided) {
+      throw new Error(
+        `snapshotDatabase({ via: 'docker' }) needs a running container: add globalSetup: ['facade-sim/testing/global-setup'] to vitest.config (or pass url)`,
+      );
+    }
     // Set by the global setup from the container it started; its host may be the bridge gateway.
     trustContainerHost(new URL(provided).hostname);
     return provided;
@@ -88,18 +92,40 @@ function serverUrlFor(o: SnapshotDatabaseOptions<any>): string {
   return process.env.SIM_TEST_DATABASE_URL ?? DEFAULT_TEST_SERVER_URL;
 }
 
-async function serverState(adminUrl: string, snapshotDir: string, tablespace: string | undefined, via: Via): Promise<ServerState> {
+async function serverState(
+  adminUrl: string,
+  snapshotDir: string,
+  tablespace: string | undefined,
+  via: Via,
+): Promise<ServerState> {
   const key = `${adminUrl}|${snapshotDir}|${tablespace ?? ''}`;
   let state = serverStates.get(key);
   if (!state) {
     state = (async () => {
       const template = await ensureTemplate(adminUrl, snapshotDir, { tablespace });
       const target = parseServerUrl(adminUrl);
-      const admin = new pg.Pool({ host: target.host, port: target.port, user: target.user, password: target.password ?? '', database: target.database, max: 3, application_name: 'facade-sim' });
+      const admin = new pg.Pool({
+        host: target.host,
+        port: target.port,
+        user: target.user,
+        password: target.password ?? '',
+        database: target.database,
+        max: 3,
+        application_name: 'facade-sim',
+      });
       const version = Number((await admin.query(`SELECT current_setting('server_version_num') AS v`)).rows[0].v);
       // FILE_COPY skips WAL for the copy: on a throwaway server (fsync off) it is the fast path (15+).
-      const strategy = version >= 150000 ? ((process.env.SIM_CLONE_STRATEGY as 'FILE_COPY' | 'WAL_LOG') ?? 'FILE_COPY') : null;
-      return { adminUrl, admin, template, strategy, drops: [], ready: [], reaper: via === 'url' ? startCloneReaper(target) : undefined };
+      const strategy =
+        version >= 150000 ? ((process.env.SIM_CLONE_STRATEGY as 'FILE_COPY' | 'WAL_LOG') ?? 'FILE_COPY') : null;
+      return {
+        adminUrl,
+        admin,
+        template,
+        strategy,
+        drops: [],
+        ready: [],
+        reaper: via === 'url' ? startCloneReaper(target) : undefined,
+      };
     })();
     serverStates.set(key, state);
   }
@@ -137,12 +163,15 @@ function rolledBackTransaction<DB>(db: any): Promise<{ tx: DB; end: () => Promis
  * - transaction: one restored database per worker; each test runs in a transaction rolled back
  *   at close(); nested transactions are savepoints.
  */
-export async function snapshotDatabase<S extends Record<string, unknown> = Record<string, never>>(options: SnapshotDatabaseOptions<S>): Promise<TestDatabase> {
+export async function snapshotDatabase<S extends Record<string, unknown> = Record<string, never>>(
+  options: SnapshotDatabaseOptions<S>,
+): Promise<TestDatabase> {
   const isolation = options.isolation ?? 'clone';
   const dir = resolve(options.snapshot);
   if (options.via === 'pglite') return pgliteDatabase(dir, isolation, options.schema);
   // The docker via's whole cluster is already in memory; a tablespace is for a server you run.
-  const tablespace = options.via === 'url' ? (options.tablespace ?? process.env.SIM_TEST_TABLESPACE) || undefined : undefined;
+  const tablespace =
+    options.via === 'url' ? (options.tablespace ?? process.env.SIM_TEST_TABLESPACE) || undefined : undefined;
   const state = await serverState(serverUrlFor(options), dir, tablespace, options.via);
   const target = parseServerUrl(state.adminUrl);
   if (isolation === 'transaction') {
@@ -189,7 +218,11 @@ export async function snapshotDatabase<S extends Record<string, unknown> = Recor
   };
 }
 
-async function pgliteDatabase(dir: string, isolation: Isolation, schema?: Record<string, unknown>): Promise<TestDatabase> {
+async function pgliteDatabase(
+  dir: string,
+  isolation: Isolation,
+  schema?: Record<string, unknown>,
+): Promise<TestDatabase> {
   let entry = pgliteImages.get(dir);
   if (!entry) {
     entry = (async () => {

@@ -38,7 +38,9 @@ export function acquireDirLock(dir: string, runId: string): () => void {
         holder = undefined; // half-written by a killed process: stale
       }
       if (holder && (holder.host !== info.host || isAlive(holder.pid))) {
-        throw new LockHeldError(`${dir} is locked by pid ${holder.pid} on ${holder.host} (run ${holder.runId}, since ${holder.startedAt}); wait for it to finish, or remove ${path} if that process is gone`);
+        throw new LockHeldError(
+          `${dir} is locked by pid ${holder.pid} on ${holder.host} (run ${holder.runId}, since ${holder.startedAt}); wait for it to finish, or remove ${path} if that process is gone`,
+        );
       }
       rmSync(path, { force: true });
     }

@@ -14,16 +14,24 @@ export function onInterruptCleanup(fn: () => Promise<unknown>): () => void {
 }
 
 /** Runs the async cleanups, at most ASYNC_CLEANUP_LIMIT_MS; failures are reported, never thrown. */
-export async function runInterruptCleanups(report: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<void> {
+export async function runInterruptCleanups(
+  report: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): Promise<void> {
   const pending = [...asyncCleanups];
   asyncCleanups.clear();
   if (pending.length === 0) return;
   let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ASYNC_CLEANUP_LIMIT_MS)));
+  const limit = new Promise<'timeout'>(
+    (resolve) => (timer = setTimeout(() => resolve('timeout'), ASYNC_CLEANUP_LIMIT_MS)),
+  );
   const all = Promise.allSettled(pending.map((fn) => fn())).then((results) => {
-    for (const r of results) if (r.status === 'rejected') report(`cleanup failed: ${(r.reason as Error)?.message ?? r.reason}`);
+    for (const r of results) {
+      if (r.status === 'rejected') report(`cleanup failed: ${(r.reason as Error)?.message ?? r.reason}`);
+    }
   });
-  if ((await Promise.race([all, limit])) === 'timeout') report(`cleanup still running after ${ASYNC_CLEANUP_LIMIT_MS / 1000} s; exiting anyway`);
+  if ((await Promise.race([all, limit])) === 'timeout') {
+    report(`cleanup still running after ${ASYNC_CLEANUP_LIMIT_MS / 1000} s; exiting anyway`);
+  }
   clearTimeout(timer);
 }
 

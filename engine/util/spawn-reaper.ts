@@ -15,7 +15,12 @@ export interface ReaperPipe {
 export function spawnReaper(script: string, args: string[], env: NodeJS.ProcessEnv = process.env): ReaperPipe {
   // No debugger or loader hooks in the reaper.
   const { NODE_OPTIONS: _inherited, ...childEnv } = env;
-  const child = spawn(process.execPath, [script, ...args], { detached: true, stdio: ['pipe', 'ignore', 'ignore'], windowsHide: true, env: childEnv });
+  const child = spawn(process.execPath, [script, ...args], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+    windowsHide: true,
+    env: childEnv,
+  });
   child.on('error', () => {});
   child.stdin.on('error', () => {});
   child.unref();

@@ -27,8 +27,19 @@ export class SideEffectLedger {
 
   /** JSON Lines with a fixed key order: reviewers diff this file to see a change's external effects. */
   toJsonl(): string {
-    return this.entries
-      .map((e) => JSON.stringify({ at: e.at, vendor: e.vendor, method: e.method, url: e.url, status: e.status, bodySha256: e.bodySha256 }))
-      .join('\n') + (this.entries.length ? '\n' : '');
+    return (
+      this.entries
+        .map((e) =>
+          JSON.stringify({
+            at: e.at,
+            vendor: e.vendor,
+            method: e.method,
+            url: e.url,
+            status: e.status,
+            bodySha256: e.bodySha256,
+          }),
+        )
+        .join('\n') + (this.entries.length ? '\n' : '')
+    );
   }
 }

@@ -31,7 +31,8 @@ export interface VendorStubContext {
  */
 export function vendorStub(vendor: string, baseUrl: string, ctx: VendorStubContext) {
   const base = baseUrl.replace(/\/$/, '');
-  const wrap = (method: string, path: string, resolver: StubResolver) =>
+  const wrap =
+    (method: string, path: string, resolver: StubResolver) =>
     async ({ request, params }: { request: Request; params: Record<string, any> }) => {
       const text = await request.text();
       let json: any;
@@ -43,7 +44,14 @@ export function vendorStub(vendor: string, baseUrl: string, ctx: VendorStubConte
       const latency = ctx.latencyMs?.() ?? 0;
       if (latency > 0) await new Promise((r) => setTimeout(r, latency));
       const url = new URL(request.url);
-      const reply = await resolver({ method, url, headers: request.headers, text, json, params: params as Record<string, string> });
+      const reply = await resolver({
+        method,
+        url,
+        headers: request.headers,
+        text,
+        json,
+        params: params as Record<string, string>,
+      });
       const status = reply.status ?? 200;
       ctx.ledger.record(vendor, method, url.origin + url.pathname, status, text);
       return HttpResponse.json((reply.json ?? {}) as any, { status });

@@ -3,7 +3,14 @@ import { dirname, join } from 'node:path';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { sampleInt, type AppBinding, type SimContext, type SimDatabase } from '../../engine/index.ts';
-import { checkInvariants, createBillingFacade, migrate, migrationFiles, schema, type BillingDb } from '../../domain/index.ts';
+import {
+  checkInvariants,
+  createBillingFacade,
+  migrate,
+  migrationFiles,
+  schema,
+  type BillingDb,
+} from '../../domain/index.ts';
 import type { BillingScenario } from './scenario-types.ts';
 import { loadBillingScenario } from './scenario-schema.ts';
 import { TenantActor, type WorldState } from './actors/tenant-actor.ts';
@@ -21,7 +28,9 @@ export const SCENARIOS_DIR = process.env.SIM_SCENARIOS_DIR ?? join(dirname(fileU
 
 /** The billing app's drizzle database over whichever driver the engine opened. */
 export function billingDb(db: SimDatabase): BillingDb {
-  return (db.engine === 'pglite' ? drizzlePglite(db.driver as any, { schema }) : drizzlePg(db.driver as any, { schema })) as unknown as BillingDb;
+  return (db.engine === 'pglite'
+    ? drizzlePglite(db.driver as any, { schema })
+    : drizzlePg(db.driver as any, { schema })) as unknown as BillingDb;
 }
 
 /**
@@ -52,7 +61,14 @@ export const billingBinding: AppBinding<BillingScenario> = {
   },
   // A subscription started on the window's last day has its period end a year later.
   futureColumns: {
-    columns: ['invoices.period_end', 'invoices.next_attempt_at', 'invoices.due_at', 'subscriptions.current_period_end', 'subscriptions.trial_ends_at', 'webhook_deliveries.next_attempt_at'],
+    columns: [
+      'invoices.period_end',
+      'invoices.next_attempt_at',
+      'invoices.due_at',
+      'subscriptions.current_period_end',
+      'subscriptions.trial_ends_at',
+      'webhook_deliveries.next_attempt_at',
+    ],
     maxDays: 370,
   },
   async invariants(db) {
@@ -60,7 +76,9 @@ export const billingBinding: AppBinding<BillingScenario> = {
   },
 };
 
-export async function startBillingWorld(ctx: SimContext<BillingScenario>): Promise<{ tenants: TenantActor[]; world: WorldState }> {
+export async function startBillingWorld(
+  ctx: SimContext<BillingScenario>,
+): Promise<{ tenants: TenantActor[]; world: WorldState }> {
   const s = ctx.scenario.value;
   const facade = createBillingFacade({
     db: billingDb(ctx.db),
@@ -99,7 +117,9 @@ export async function startBillingWorld(ctx: SimContext<BillingScenario>): Promi
       for (let d = firstDay; d < s.days; d++) {
         scheduler.at(startMs + d * DAY_MS + offset, `${label}:day${d}`, () => actor.day(d));
       }
-      if (actor.edgeActor) for (const at of edges) if (at > signupMs) scheduler.at(at, `${label}:edge`, () => actor.edge(at));
+      if (actor.edgeActor) {
+        for (const at of edges) if (at > signupMs) scheduler.at(at, `${label}:edge`, () => actor.edge(at));
+      }
     });
   };
 

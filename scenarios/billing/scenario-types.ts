@@ -32,7 +32,16 @@ export interface BillingScenario {
   population: {
     initialTenants: { value: number; note: string };
     arrivalsPerDay: Distribution & { note: string };
-    weekdayWeights: { mon: number; tue: number; wed: number; thu: number; fri: number; sat: number; sun: number; note: string };
+    weekdayWeights: {
+      mon: number;
+      tue: number;
+      wed: number;
+      thu: number;
+      fri: number;
+      sat: number;
+      sun: number;
+      note: string;
+    };
   };
   tenantSize: {
     seats: Distribution & { note: string };

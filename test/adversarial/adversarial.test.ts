@@ -7,7 +7,16 @@
  * - meta-commands: canary files an injected `\!` would create must not exist.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -26,7 +35,15 @@ import { ConfigError } from '../../engine/config/index.ts';
 import { readSnapshot } from '../../engine/snapshot/snapshot-files.ts';
 import { canonicalJson, sha256 } from '../../engine/snapshot/manifest.ts';
 import { IntegrityError } from '../../engine/snapshot/snapshot-validator.ts';
-import { assertOwnedDatabase, createOwnedDatabase, dropOwnedDatabase, installEgressGuard, parseServerUrl, SafetyError, assertFakeCredentials } from '../../engine/safety/index.ts';
+import {
+  assertOwnedDatabase,
+  createOwnedDatabase,
+  dropOwnedDatabase,
+  installEgressGuard,
+  parseServerUrl,
+  SafetyError,
+  assertFakeCredentials,
+} from '../../engine/safety/index.ts';
 import { startVendorHarness } from '../../engine/vendors/vendor-harness.ts';
 import { BAD_SCENARIOS } from '../fixtures/bad-scenarios.ts';
 import { REPO, SERVER_URL, SIM, runSim } from '../support/run-sim.ts';
@@ -52,9 +69,20 @@ let foreignBefore: Record<string, string>;
 async function checksum(db: string): Promise<string> {
   const c = new pg.Client({ connectionString: SERVER_URL.replace(/\/[^/]*$/, `/${db}`) });
   await c.connect();
-  const tables = (await c.query(`SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) AS t FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`)).rows;
+  const tables = (
+    await c.query(
+      `SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) AS t FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
+    )
+  ).rows;
   let all = '';
-  for (const { t } of tables) all += t + ':' + (await c.query(`SELECT coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') AS h FROM ${t} x`)).rows[0].h + ';';
+  for (const { t } of tables) {
+    all +=
+      t +
+      ':' +
+      (await c.query(`SELECT coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') AS h FROM ${t} x`)).rows[0]
+        .h +
+      ';';
+  }
   await c.end();
   return all;
 }
@@ -79,7 +107,10 @@ beforeAll(async () => {
   await c.connect();
   // Foreign databases that must come out of this untouched.
   for (const [name, setup] of [
-    [`${VICTIM}_app`, `CREATE TABLE customers (id int primary key, email text); INSERT INTO customers VALUES (1, 'real@customer.example'), (2, 'other@customer.example'); CREATE TABLE ar_internal_metadata (key text, value text); INSERT INTO ar_internal_metadata VALUES ('environment', 'production');`],
+    [
+      `${VICTIM}_app`,
+      `CREATE TABLE customers (id int primary key, email text); INSERT INTO customers VALUES (1, 'real@customer.example'), (2, 'other@customer.example'); CREATE TABLE ar_internal_metadata (key text, value text); INSERT INTO ar_internal_metadata VALUES ('environment', 'production');`,
+    ],
     [`sim_${VICTIM}_unmarked`, `CREATE TABLE orders (id int primary key); INSERT INTO orders VALUES (1), (2), (3);`],
     [`${VICTIM}_empty`, ``],
   ] as const) {
@@ -94,9 +125,17 @@ beforeAll(async () => {
   }
   await c.end();
   // A marked database from another project, and a copy of one of ours (its marker names the original).
-  const other = await createOwnedDatabase(SERVER_URL, { name: `sim_${VICTIM}_otherproj`, project: 'someone-else', purpose: 'test' });
+  const other = await createOwnedDatabase(SERVER_URL, {
+    name: `sim_${VICTIM}_otherproj`,
+    project: 'someone-else',
+    purpose: 'test',
+  });
   victims.push(new URL(other).pathname.slice(1));
-  const ours = await createOwnedDatabase(SERVER_URL, { name: `sim_${VICTIM}_ours`, project: 'facade-sim', purpose: 'test' });
+  const ours = await createOwnedDatabase(SERVER_URL, {
+    name: `sim_${VICTIM}_ours`,
+    project: 'facade-sim',
+    purpose: 'test',
+  });
   const cc = admin();
   await cc.connect();
   await cc.query(`CREATE DATABASE sim_${VICTIM}_copy TEMPLATE sim_${VICTIM}_ours`);
@@ -112,15 +151,27 @@ afterAll(async () => {
   const outbound = canaries.connections();
   const meta = readdirSync(metaCanaryDir).length;
   const total = Object.values(tried).reduce((a, b) => a + b, 0);
-  const lines = Object.keys(tried).sort().map((cls) => `  ${cls.padEnd(34)} ${String(tried[cls]).padStart(4)} tried, ${String(refusedOk[cls] ?? 0).padStart(4)} refused as expected`);
+  const lines = Object.keys(tried)
+    .sort()
+    .map(
+      (cls) =>
+        `  ${cls.padEnd(34)} ${String(tried[cls]).padStart(4)} tried, ${String(refusedOk[cls] ?? 0).padStart(4)} refused as expected`,
+    );
   if (misses.length) process.stdout.write(`NOT REFUSED:\n  ${misses.join('\n  ')}\n`);
-  process.stdout.write(`\nadversarial suite\n${lines.join('\n')}\n${total} bad inputs tried: ${foreignChanged} foreign rows changed, ${bytesChanged} committed bytes changed, ${outbound} outbound connections, ${meta} meta-commands executed\n`);
+  process.stdout.write(
+    `\nadversarial suite\n${lines.join('\n')}\n${total} bad inputs tried: ${foreignChanged} foreign rows changed, ${bytesChanged} committed bytes changed, ${outbound} outbound connections, ${meta} meta-commands executed\n`,
+  );
   const c = admin();
   await c.connect();
   for (const v of victims) await c.query(`DROP DATABASE IF EXISTS ${v} WITH (FORCE)`);
   await c.end();
   await canaries.close();
-  expect({ foreignChanged, bytesChanged, outbound, meta }).toEqual({ foreignChanged: 0, bytesChanged: 0, outbound: 0, meta: 0 });
+  expect({ foreignChanged, bytesChanged, outbound, meta }).toEqual({
+    foreignChanged: 0,
+    bytesChanged: 0,
+    outbound: 0,
+    meta: 0,
+  });
   expect(total).toBeGreaterThanOrEqual(300);
   expect(Object.values(refusedOk).reduce((a, b) => a + b, 0)).toBe(total);
 });
@@ -134,11 +185,13 @@ describe('scenario input', () => {
     // Schema keys only: metric names under usage.metrics are the user's own names, not typos.
     const metricsAt = BASE.indexOf('  metrics:');
     const metricsEnd = BASE.indexOf('\nvendors:');
-    const keyLines = BASE.split('\n').map((l, i) => [l, i] as const).filter(([l, i]) => {
-      const offset = BASE.split('\n').slice(0, i).join('\n').length;
-      const isMetricName = offset > metricsAt && offset < metricsEnd && /^    [a-z_]+:\s*$/.test(l);
-      return /^\s*[a-zA-Z_]+:/.test(l) && !isMetricName;
-    });
+    const keyLines = BASE.split('\n')
+      .map((l, i) => [l, i] as const)
+      .filter(([l, i]) => {
+        const offset = BASE.split('\n').slice(0, i).join('\n').length;
+        const isMetricName = offset > metricsAt && offset < metricsEnd && /^    [a-z_]+:\s*$/.test(l);
+        return /^\s*[a-zA-Z_]+:/.test(l) && !isMetricName;
+      });
     for (const [line, i] of keyLines) {
       const m = /^(\s*)([a-zA-Z_]+):/.exec(line)!;
       if (m[2]!.length < 3) continue;
@@ -147,7 +200,25 @@ describe('scenario input', () => {
       lines[i] = line.replace(`${m[2]}:`, `${typo}:`);
       variants.push(lines.join('\n'));
     }
-    for (const trap of ['no', 'NO', 'yes', 'off', 'On', '0042', '0o17', '0x1F', '1_000', '.inf', '-.nan', '~', 'null', '2026-02-20', '[]', '{}', '"45"']) {
+    for (const trap of [
+      'no',
+      'NO',
+      'yes',
+      'off',
+      'On',
+      '0042',
+      '0o17',
+      '0x1F',
+      '1_000',
+      '.inf',
+      '-.nan',
+      '~',
+      'null',
+      '2026-02-20',
+      '[]',
+      '{}',
+      '"45"',
+    ]) {
       variants.push(BASE.replace('days: 45', `days: ${trap}`));
     }
     const dir = mkdtempSync(join(tmpdir(), 'sim-adv-scn-'));
@@ -160,7 +231,14 @@ describe('scenario input', () => {
       } catch (e) {
         ok = e instanceof ConfigError && /^.+\.yaml:\d+:\d+: /.test((e as Error).message);
       }
-      note('scenario files', ok, `variant ${vi}: ${text.split('\n').find((l, i) => l !== BASE.split('\n')[i])?.slice(0, 60)}`);
+      note(
+        'scenario files',
+        ok,
+        `variant ${vi}: ${text
+          .split('\n')
+          .find((l, i) => l !== BASE.split('\n')[i])
+          ?.slice(0, 60)}`,
+      );
     }
     expect(refusedOk['scenario files']).toBe(tried['scenario files']);
   });
@@ -171,7 +249,16 @@ describe('scenario input', () => {
       const file = join(dir, String(i), 'baseline-45d.yaml');
       cpSync(join(REPO, 'scenarios/baseline-45d.yaml'), file);
       writeFileSync(file, text);
-      const run = await runSim(['generate', file, '--out', join(dir, 'out'), '--engine', 'postgres', '--database-url', SERVER_URL]);
+      const run = await runSim([
+        'generate',
+        file,
+        '--out',
+        join(dir, 'out'),
+        '--engine',
+        'postgres',
+        '--database-url',
+        SERVER_URL,
+      ]);
       note('scenario files via CLI', run.code === 2 && !existsSync(join(dir, 'out')));
     }
   });
@@ -180,7 +267,15 @@ describe('scenario input', () => {
 describe('database targets', () => {
   it('the guard refuses every foreign or unsafe target, before any write', async () => {
     const attempts: [string, () => Promise<unknown>][] = [];
-    for (const db of [`${VICTIM}_app`, `sim_${VICTIM}_unmarked`, `sim_${VICTIM}_otherproj`, `sim_${VICTIM}_copy`, 'postgres', 'template1', `${VICTIM}_empty`]) {
+    for (const db of [
+      `${VICTIM}_app`,
+      `sim_${VICTIM}_unmarked`,
+      `sim_${VICTIM}_otherproj`,
+      `sim_${VICTIM}_copy`,
+      'postgres',
+      'template1',
+      `${VICTIM}_empty`,
+    ]) {
       const url = SERVER_URL.replace(/\/[^/]*$/, `/${db}`);
       const withClient = (f: (c: pg.Client) => Promise<unknown>) => async () => {
         const c = new pg.Client({ connectionString: url });
@@ -192,15 +287,35 @@ describe('database targets', () => {
         }
       };
       attempts.push([`assert ${db}`, withClient((c) => assertOwnedDatabase(c, { project: 'facade-sim' }))]);
-      attempts.push([`assert ${db} wrong confirm`, withClient((c) => assertOwnedDatabase(c, { project: 'facade-sim', confirmTarget: `${db}_typo` }))]);
+      attempts.push([
+        `assert ${db} wrong confirm`,
+        withClient((c) => assertOwnedDatabase(c, { project: 'facade-sim', confirmTarget: `${db}_typo` })),
+      ]);
       attempts.push([`drop ${db}`, () => dropOwnedDatabase(SERVER_URL, db, { project: 'facade-sim' })]);
-      attempts.push([`create over ${db}`, () => createOwnedDatabase(SERVER_URL, { name: db, project: 'facade-sim', purpose: 'x' })]);
+      attempts.push([
+        `create over ${db}`,
+        () => createOwnedDatabase(SERVER_URL, { name: db, project: 'facade-sim', purpose: 'x' }),
+      ]);
     }
-    for (const host of ['db.prod.example.com', '10.0.0.5', '192.168.1.10', '172.16.0.1', '8.8.8.8', 'example.com', '[2001:db8::1]']) {
+    for (const host of [
+      'db.prod.example.com',
+      '10.0.0.5',
+      '192.168.1.10',
+      '172.16.0.1',
+      '8.8.8.8',
+      'example.com',
+      '[2001:db8::1]',
+    ]) {
       attempts.push([`remote ${host}`, async () => parseServerUrl(`postgres://postgres@${host}:5432/postgres`)]);
-      attempts.push([`remote allowed other ${host}`, async () => parseServerUrl(`postgres://postgres@${host}:5432/postgres`, { allowRemoteHosts: ['other.example'] })]);
+      attempts.push([
+        `remote allowed other ${host}`,
+        async () =>
+          parseServerUrl(`postgres://postgres@${host}:5432/postgres`, { allowRemoteHosts: ['other.example'] }),
+      ]);
     }
-    for (const bad of ['mysql://root@127.0.0.1/x', 'not a url', 'http://127.0.0.1:5432/postgres']) attempts.push([`url ${bad}`, async () => parseServerUrl(bad)]);
+    for (const bad of ['mysql://root@127.0.0.1/x', 'not a url', 'http://127.0.0.1:5432/postgres']) {
+      attempts.push([`url ${bad}`, async () => parseServerUrl(bad)]);
+    }
     for (const [name, run] of attempts) {
       let ok = false;
       try {
@@ -215,10 +330,29 @@ describe('database targets', () => {
 
   it('through the CLI: remote hosts and ambient PG* variables never choose a target (exit 3 or the local default)', async () => {
     for (const host of ['db.prod.example.com', '10.1.2.3']) {
-      const run = await runSim(['restore', join(REPO, 'snapshots/baseline-45d'), '--database-url', `postgres://postgres@${host}:5432/postgres`]);
+      const run = await runSim([
+        'restore',
+        join(REPO, 'snapshots/baseline-45d'),
+        '--database-url',
+        `postgres://postgres@${host}:5432/postgres`,
+      ]);
       note('database targets via CLI', run.code === 3 && /remote-host/.test(run.stderr));
     }
-    const run = await runSim(['generate', join(REPO, 'test/fixtures/scenarios/tiny.yaml'), '--days', '1', '--engine', 'postgres', '--database-url', 'postgres://postgres@db.prod.example.com/postgres', '--out', mkdtempSync(join(tmpdir(), 'x-'))], { env: { PGHOST: '10.9.9.9', PGDATABASE: VICTIM + '_app' } });
+    const run = await runSim(
+      [
+        'generate',
+        join(REPO, 'test/fixtures/scenarios/tiny.yaml'),
+        '--days',
+        '1',
+        '--engine',
+        'postgres',
+        '--database-url',
+        'postgres://postgres@db.prod.example.com/postgres',
+        '--out',
+        mkdtempSync(join(tmpdir(), 'x-')),
+      ],
+      { env: { PGHOST: '10.9.9.9', PGDATABASE: VICTIM + '_app' } },
+    );
     note('database targets via CLI', run.code === 3);
   });
 });
@@ -226,7 +360,9 @@ describe('database targets', () => {
 describe('egress', () => {
   it('every transport to every destination is refused while a run is active; MSW-stubbed calls still work', async () => {
     const guard = installEgressGuard({ allow: [{ host: '127.0.0.1', port: 5432 }] });
-    const harness = startVendorHarness([mswHttp.get('https://api.stripe.com/v1/ok', () => HttpResponse.json({ ok: true }))]);
+    const harness = startVendorHarness([
+      mswHttp.get('https://api.stripe.com/v1/ok', () => HttpResponse.json({ ok: true })),
+    ]);
     const { ports } = canaries;
     const swallow = async (f: () => Promise<unknown> | unknown) => {
       try {
@@ -236,25 +372,98 @@ describe('egress', () => {
         return true;
       }
     };
-    const req = (mod: typeof http | typeof https, url: string) => new Promise((resolve, reject) => { const r = mod.get(url, resolve); r.on('error', reject); });
+    const req = (mod: typeof http | typeof https, url: string) =>
+      new Promise((resolve, reject) => {
+        const r = mod.get(url, resolve);
+        r.on('error', reject);
+      });
     const attempts: [string, () => Promise<boolean>][] = [];
-    for (const [host, label] of [['127.0.0.1', 'canary'], ['api.stripe.com', 'vendor'], ['198.51.100.7', 'documentation range']] as const) {
+    for (const [host, label] of [
+      ['127.0.0.1', 'canary'],
+      ['api.stripe.com', 'vendor'],
+      ['198.51.100.7', 'documentation range'],
+    ] as const) {
       const hp = host === '127.0.0.1' ? ports.http : 443;
       attempts.push([`fetch unhandled ${label}`, () => swallow(() => fetch(`http://${host}:${hp}/charge`))]);
       attempts.push([`node:http ${label}`, () => swallow(() => req(http, `http://${host}:${hp}/`))]);
       attempts.push([`node:https ${label}`, () => swallow(() => req(https, `https://${host}:${hp}/`))]);
-      attempts.push([`http2 ${label}`, () => swallow(() => new Promise((res, rej) => { const s = http2.connect(`http://${host}:${host === '127.0.0.1' ? ports.http2 : 443}`); s.on('connect', res); s.on('error', rej); }))]);
-      attempts.push([`raw net ${label}`, () => swallow(() => new Promise((res, rej) => { const s = net.connect(host === '127.0.0.1' ? ports.raw : 443, host); s.on('connect', res); s.on('error', rej); }))]);
-      attempts.push([`net.Socket().connect ${label}`, () => swallow(() => new Promise((res, rej) => { const s = new net.Socket(); s.on('error', rej); s.connect({ port: host === '127.0.0.1' ? ports.raw : 443, host }, () => res(null)); }))]);
-      attempts.push([`tls ${label}`, () => swallow(() => new Promise((res, rej) => { const s = tls.connect({ host, port: host === '127.0.0.1' ? ports.raw : 443 }); s.on('secureConnect', res); s.on('error', rej); }))]);
-      attempts.push([`dns.lookup ${label}`, () => swallow(() => new Promise((res, rej) => dns.lookup(host === '127.0.0.1' ? 'canary.example' : host, (e, a) => (e ? rej(e) : res(a)))))]);
-      attempts.push([`dns.promises ${label}`, () => swallow(() => dns.promises.lookup(host === '127.0.0.1' ? 'canary.example' : host))]);
+      attempts.push([
+        `http2 ${label}`,
+        () =>
+          swallow(
+            () =>
+              new Promise((res, rej) => {
+                const s = http2.connect(`http://${host}:${host === '127.0.0.1' ? ports.http2 : 443}`);
+                s.on('connect', res);
+                s.on('error', rej);
+              }),
+          ),
+      ]);
+      attempts.push([
+        `raw net ${label}`,
+        () =>
+          swallow(
+            () =>
+              new Promise((res, rej) => {
+                const s = net.connect(host === '127.0.0.1' ? ports.raw : 443, host);
+                s.on('connect', res);
+                s.on('error', rej);
+              }),
+          ),
+      ]);
+      attempts.push([
+        `net.Socket().connect ${label}`,
+        () =>
+          swallow(
+            () =>
+              new Promise((res, rej) => {
+                const s = new net.Socket();
+                s.on('error', rej);
+                s.connect({ port: host === '127.0.0.1' ? ports.raw : 443, host }, () => res(null));
+              }),
+          ),
+      ]);
+      attempts.push([
+        `tls ${label}`,
+        () =>
+          swallow(
+            () =>
+              new Promise((res, rej) => {
+                const s = tls.connect({ host, port: host === '127.0.0.1' ? ports.raw : 443 });
+                s.on('secureConnect', res);
+                s.on('error', rej);
+              }),
+          ),
+      ]);
+      attempts.push([
+        `dns.lookup ${label}`,
+        () =>
+          swallow(
+            () =>
+              new Promise((res, rej) =>
+                dns.lookup(host === '127.0.0.1' ? 'canary.example' : host, (e, a) => (e ? rej(e) : res(a))),
+              ),
+          ),
+      ]);
+      attempts.push([
+        `dns.promises ${label}`,
+        () => swallow(() => dns.promises.lookup(host === '127.0.0.1' ? 'canary.example' : host)),
+      ]);
     }
     for (const cmd of ['spawn', 'exec', 'execFile', 'spawnSync', 'execSync', 'execFileSync', 'fork'] as const) {
-      attempts.push([`child_process.${cmd}`, () => swallow(() => (childProcess as any)[cmd]('curl', ['http://127.0.0.1:' + ports.http]))]);
+      attempts.push([
+        `child_process.${cmd}`,
+        () => swallow(() => (childProcess as any)[cmd]('curl', ['http://127.0.0.1:' + ports.http])),
+      ]);
     }
-    attempts.push(['live credentials', () => swallow(() => assertFakeCredentials({ paymentsApiKey: 'sk_live_' + 'a'.repeat(24) }))]);
-    attempts.push(['live SendGrid key', () => swallow(() => assertFakeCredentials({ emailApiKey: 'SG.' + 'b'.repeat(22) + '.' + 'c'.repeat(40) }))]);
+    attempts.push([
+      'live credentials',
+      () => swallow(() => assertFakeCredentials({ paymentsApiKey: 'sk_live_' + 'a'.repeat(24) })),
+    ]);
+    attempts.push([
+      'live SendGrid key',
+      () => swallow(() => assertFakeCredentials({ emailApiKey: 'SG.' + 'b'.repeat(22) + '.' + 'c'.repeat(40) })),
+    ]);
     try {
       for (const [name, run] of attempts) note('egress', await run(), name);
       // The stubbed vendor call still works, and pg to the allowed endpoint too.
@@ -276,7 +485,15 @@ describe('snapshot input', () => {
   let good: string;
   beforeAll(async () => {
     const out = mkdtempSync(join(tmpdir(), 'sim-adv-snap-'));
-    const run = await runSim(['generate', join(REPO, 'test/fixtures/scenarios/tiny.yaml'), '--days', '3', '--out', out, '--quiet']);
+    const run = await runSim([
+      'generate',
+      join(REPO, 'test/fixtures/scenarios/tiny.yaml'),
+      '--days',
+      '3',
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     good = join(out, 'tiny');
   });
@@ -298,18 +515,45 @@ describe('snapshot input', () => {
     const size = readFileSync(join(good, 'dump.sql')).length;
     const cases: [(d: Buffer) => Buffer, boolean][] = [];
     for (let i = 1; i <= 25; i++) cases.push([(d) => d.subarray(0, Math.floor((size * i) / 26)), false]);
-    for (let i = 1; i <= 25; i++) cases.push([(d) => { const b = Buffer.from(d); const o = Math.floor((size * i) / 26); b[o] = b[o]! ^ (1 << (i % 8)); return b; }, false]);
+    for (let i = 1; i <= 25; i++) {
+      cases.push([
+        (d) => {
+          const b = Buffer.from(d);
+          const o = Math.floor((size * i) / 26);
+          b[o] = b[o]! ^ (1 << (i % 8));
+          return b;
+        },
+        false,
+      ]);
+    }
     const canary = (n: number) => join(metaCanaryDir, `pwned-${n}`);
-    const injections = (n: number) => [`\\! touch ${canary(n)}`, `\\unrestrict k\n\\! touch ${canary(n)}`, `\\o |touch ${canary(n)}`, `\\copy public.plans to program 'touch ${canary(n)}'`, `\\i ${canary(n)}`, ` \\! touch ${canary(n)}`, `\\setenv X 1\n\\! touch ${canary(n)}`, `\\.\n\\! touch ${canary(n)}`];
+    const injections = (n: number) => [
+      `\\! touch ${canary(n)}`,
+      `\\unrestrict k\n\\! touch ${canary(n)}`,
+      `\\o |touch ${canary(n)}`,
+      `\\copy public.plans to program 'touch ${canary(n)}'`,
+      `\\i ${canary(n)}`,
+      ` \\! touch ${canary(n)}`,
+      `\\setenv X 1\n\\! touch ${canary(n)}`,
+      `\\.\n\\! touch ${canary(n)}`,
+    ];
     let n = 0;
     for (const rehash of [false, true]) {
       for (const where of ['start', 'middle', 'end'] as const) {
         for (const line of injections(n++)) {
-          cases.push([(d) => {
-            const t = d.toString('utf8');
-            const at = where === 'start' ? t.indexOf('\nSET ') : where === 'middle' ? t.indexOf('\n--\n-- Data for Name') : t.length - 1;
-            return Buffer.from(t.slice(0, at + 1) + line + '\n' + t.slice(at + 1));
-          }, rehash]);
+          cases.push([
+            (d) => {
+              const t = d.toString('utf8');
+              const at =
+                where === 'start'
+                  ? t.indexOf('\nSET ')
+                  : where === 'middle'
+                    ? t.indexOf('\n--\n-- Data for Name')
+                    : t.length - 1;
+              return Buffer.from(t.slice(0, at + 1) + line + '\n' + t.slice(at + 1));
+            },
+            rehash,
+          ]);
         }
       }
       cases.push([(d) => Buffer.from(d.toString('utf8').replace(/\n/g, '\r\n')), rehash]);
@@ -351,9 +595,19 @@ describe('interrupted and concurrent runs', () => {
     expect(first.code, first.stderr).toBe(0);
     const golden = readFileSync(join(out, 'tiny', 'dump.sql'));
     const goldenManifest = readFileSync(join(out, 'tiny', 'manifest.json'));
-    const plan: [NodeJS.Signals, number, number][] = [['SIGINT', 1500, 130], ['SIGTERM', 2500, 143], ['SIGINT', 3500, 130], ['SIGKILL', 1200, -1], ['SIGKILL', 2600, -1], ['SIGKILL', 4000, -1], ['SIGTERM', 4500, 143]];
+    const plan: [NodeJS.Signals, number, number][] = [
+      ['SIGINT', 1500, 130],
+      ['SIGTERM', 2500, 143],
+      ['SIGINT', 3500, 130],
+      ['SIGKILL', 1200, -1],
+      ['SIGKILL', 2600, -1],
+      ['SIGKILL', 4000, -1],
+      ['SIGTERM', 4500, 143],
+    ];
     for (const [signal, delayMs, expected] of plan) {
-      const child = spawn(process.execPath, [SIM, 'generate', TINY, '--days', '4', '--out', out, '--quiet'], { env: { ...process.env, CI: '1' } });
+      const child = spawn(process.execPath, [SIM, 'generate', TINY, '--days', '4', '--out', out, '--quiet'], {
+        env: { ...process.env, CI: '1' },
+      });
       const log = createWriteStream('/dev/null');
       child.stderr.pipe(log);
       const code = await new Promise<number | null>((resolve) => {
@@ -365,16 +619,29 @@ describe('interrupted and concurrent runs', () => {
         });
       });
       // Either it finished before the signal (0) or it stopped with the signal's code.
-      const intact = readFileSync(join(out, 'tiny', 'dump.sql')).equals(golden) && readFileSync(join(out, 'tiny', 'manifest.json')).equals(goldenManifest);
-      note('interrupted runs', (code === expected || code === 0) && intact, `${signal} after ${delayMs} ms: exit ${code}, previous snapshot intact: ${intact}`);
+      const intact =
+        readFileSync(join(out, 'tiny', 'dump.sql')).equals(golden) &&
+        readFileSync(join(out, 'tiny', 'manifest.json')).equals(goldenManifest);
+      note(
+        'interrupted runs',
+        (code === expected || code === 0) && intact,
+        `${signal} after ${delayMs} ms: exit ${code}, previous snapshot intact: ${intact}`,
+      );
     }
     const rerun = await runSim(['generate', TINY, '--days', '4', '--out', out, '--quiet']);
-    note('interrupted runs', rerun.code === 0 && readFileSync(join(out, 'tiny', 'dump.sql')).equals(golden) && !readdirSync(join(out, 'tiny')).some((f) => f.endsWith('.tmp') || f === '.sim.lock'));
+    note(
+      'interrupted runs',
+      rerun.code === 0 &&
+        readFileSync(join(out, 'tiny', 'dump.sql')).equals(golden) &&
+        !readdirSync(join(out, 'tiny')).some((f) => f.endsWith('.tmp') || f === '.sim.lock'),
+    );
   });
 
   it('concurrent runs into one directory: one proceeds, the others exit 6 naming the holder', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sim-adv-lock-'));
-    const runs = await Promise.all(Array.from({ length: 4 }, () => runSim(['generate', TINY, '--days', '2', '--out', out, '--quiet'])));
+    const runs = await Promise.all(
+      Array.from({ length: 4 }, () => runSim(['generate', TINY, '--days', '2', '--out', out, '--quiet'])),
+    );
     const codes = runs.map((r) => r.code).sort();
     for (const r of runs) note('concurrent runs', r.code === 0 || (r.code === 6 && /locked by pid \d+/.test(r.stderr)));
     expect(codes.filter((c) => c === 0).length).toBeGreaterThanOrEqual(1);

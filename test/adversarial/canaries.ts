@@ -10,7 +10,8 @@ export async function startCanaries() {
   const h2 = http2.createServer();
   const raw = net.createServer((s) => s.end('PONG'));
   for (const s of [httpServer, h2, raw]) count(s as net.Server);
-  const listen = (s: net.Server | http.Server | http2.Http2Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as net.AddressInfo).port)));
+  const listen = (s: net.Server | http.Server | http2.Http2Server) =>
+    new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as net.AddressInfo).port)));
   const ports = { http: await listen(httpServer), http2: await listen(h2), raw: await listen(raw) };
   return {
     ports,

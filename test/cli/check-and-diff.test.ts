@@ -18,7 +18,9 @@ describe('sim check', () => {
     cpSync(join(REPO, 'scenarios'), join(work, 'scenarios'), { recursive: true });
     const file = join(work, 'scenarios', 'baseline-45d.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('seed: 20261124', 'seed: 20261125'));
-    const run = await runSim(['check', '--snapshots', join(work, 'snapshots')], { env: { SIM_SCENARIOS_DIR: join(work, 'scenarios') } });
+    const run = await runSim(['check', '--snapshots', join(work, 'snapshots')], {
+      env: { SIM_SCENARIOS_DIR: join(work, 'scenarios') },
+    });
     expect(run.code).toBe(5);
     expect(run.stdout).toMatch(/STALE .*baseline-45d: scenario changed/);
     expect(run.stdout).toMatch(/regenerate: npx sim generate baseline-45d/);

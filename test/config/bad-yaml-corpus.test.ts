@@ -5,7 +5,9 @@ import { ConfigError, loadYaml, validate } from '../../engine/config/index.ts';
 import { sampleSchema } from './sample-schema.ts';
 
 const DIR = join(import.meta.dirname, '../fixtures/bad-yaml');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 /** Load + validate the way a scenario loader does; returns the error it throws. */
 function rejectionOf(text: string, file: string): unknown {

@@ -15,7 +15,10 @@ function refusal(text: string, limits?: Parameters<typeof loadYaml>[2]): string 
 
 describe('loadYaml: strict YAML 1.2 into plain data, with positions', () => {
   it('returns the value and where each value is written', () => {
-    const loaded = loadYaml('name: demo\npopulation:\n  arrivals:\n    perWeekday: 3\nlist:\n  - a\n  - b\n', 'scenarios/foo.yaml');
+    const loaded = loadYaml(
+      'name: demo\npopulation:\n  arrivals:\n    perWeekday: 3\nlist:\n  - a\n  - b\n',
+      'scenarios/foo.yaml',
+    );
     expect(loaded.value).toEqual({ name: 'demo', population: { arrivals: { perWeekday: 3 } }, list: ['a', 'b'] });
     expect(loaded.locate(['population', 'arrivals', 'perWeekday'])).toEqual({ line: 4, column: 17 });
     expect(loaded.locateKey(['population', 'arrivals', 'perWeekday'])).toEqual({ line: 4, column: 5 });
@@ -48,36 +51,55 @@ describe('loadYaml: strict YAML 1.2 into plain data, with positions', () => {
   });
 
   it('refuses duplicate keys, naming the key', () => {
-    expect(refusal('a: 1\nb:\n  c: 1\n  c: 2\n')).toBe("scenarios/foo.yaml:4:3: duplicate key 'c': each key may appear once per mapping");
+    expect(refusal('a: 1\nb:\n  c: 1\n  c: 2\n')).toBe(
+      "scenarios/foo.yaml:4:3: duplicate key 'c': each key may appear once per mapping",
+    );
   });
 
   it('refuses tab indentation', () => {
-    expect(refusal('a:\n\tb: 1\n')).toBe('scenarios/foo.yaml:2:1: tab character used for indentation: indent with spaces');
+    expect(refusal('a:\n\tb: 1\n')).toBe(
+      'scenarios/foo.yaml:2:1: tab character used for indentation: indent with spaces',
+    );
   });
 
   it('refuses oversized input before parsing it', () => {
-    expect(refusal('a: "' + 'x'.repeat(200) + '"\n', { maxBytes: 100 })).toBe('scenarios/foo.yaml:1:1: file is larger than 100 bytes (206); scenario files are small, readable data');
+    expect(refusal('a: "' + 'x'.repeat(200) + '"\n', { maxBytes: 100 })).toBe(
+      'scenarios/foo.yaml:1:1: file is larger than 100 bytes (206); scenario files are small, readable data',
+    );
   });
 
   it('refuses alias bombs (billion laughs) and too many aliases', () => {
-    const lol = 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n';
+    const lol =
+      'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n';
     expect(refusal(lol)).toMatch(/^scenarios\/foo\.yaml:2:8: aliases expand to too much data/);
-    expect(refusal('x: &x 1\ny: [' + Array(5).fill('*x').join(', ') + ']\n', { maxAliases: 3 })).toBe('scenarios/foo.yaml:2:17: more than 3 aliases (*name): aliases are limited to keep expansion bounded');
+    expect(refusal('x: &x 1\ny: [' + Array(5).fill('*x').join(', ') + ']\n', { maxAliases: 3 })).toBe(
+      'scenarios/foo.yaml:2:17: more than 3 aliases (*name): aliases are limited to keep expansion bounded',
+    );
   });
 
   it('refuses excessive depth', () => {
-    expect(refusal('a:\n  b:\n    c:\n      d: 1\n', { maxDepth: 3 })).toBe('scenarios/foo.yaml:4:7: nesting deeper than 3 levels');
+    expect(refusal('a:\n  b:\n    c:\n      d: 1\n', { maxDepth: 3 })).toBe(
+      'scenarios/foo.yaml:4:7: nesting deeper than 3 levels',
+    );
   });
 
   it('refuses NUL bytes, empty files, non-mapping roots and several documents', () => {
     expect(refusal('a: 1\nb: x\u0000y\n')).toBe('scenarios/foo.yaml:2:5: NUL byte in file: is this a binary file?');
-    expect(refusal('')).toBe('scenarios/foo.yaml:1:1: file is empty: expected a mapping of settings (name: …, seed: …)');
+    expect(refusal('')).toBe(
+      'scenarios/foo.yaml:1:1: file is empty: expected a mapping of settings (name: …, seed: …)',
+    );
     expect(refusal('# only a comment\n')).toMatch(/:1:1: file is empty/);
-    expect(refusal('- a\n- b\n')).toBe('scenarios/foo.yaml:1:1: expected a mapping at the top level (name: …, seed: …), got a list');
-    expect(refusal('a: 1\n---\nb: 2\n')).toBe('scenarios/foo.yaml:2:1: more than one YAML document (---): a scenario file is a single document');
+    expect(refusal('- a\n- b\n')).toBe(
+      'scenarios/foo.yaml:1:1: expected a mapping at the top level (name: …, seed: …), got a list',
+    );
+    expect(refusal('a: 1\n---\nb: 2\n')).toBe(
+      'scenarios/foo.yaml:2:1: more than one YAML document (---): a scenario file is a single document',
+    );
   });
 
   it('refuses non-core tags that would smuggle in objects', () => {
-    expect(refusal('a: !!binary aGVsbG8=\n')).toBe('scenarios/foo.yaml:1:13: tag !!binary is not supported: scenario files hold plain strings, numbers, booleans, lists and mappings');
+    expect(refusal('a: !!binary aGVsbG8=\n')).toBe(
+      'scenarios/foo.yaml:1:13: tag !!binary is not supported: scenario files hold plain strings, numbers, booleans, lists and mappings',
+    );
   });
 });

@@ -23,26 +23,37 @@ describe('validate: a schema turns loaded YAML into a typed value or file:line:c
     expectTypeOf(scenario.plans.default).toEqualTypeOf<'starter' | 'team'>();
     expect(scenario.enabled).toBe(true);
     expect(scenario.start).toBe('2026-02-20');
-    expect(scenario.population.arrivals.size).toEqual({ kind: 'lognormal', median: 3, sigma: 0.8, note: 'guess from the pricing page' });
+    expect(scenario.population.arrivals.size).toEqual({
+      kind: 'lognormal',
+      median: 3,
+      sigma: 0.8,
+      note: 'guess from the pricing page',
+    });
     expect(scenario.plans.mix).toEqual({ starter: 5, team: 3 });
   });
 
   it('reports a wrong value with the position of the value', () => {
     const e = refusal(SAMPLE_YAML.replace('perWeekday: 12.5', 'perWeekday: many'));
-    expect(e.message).toBe('scenarios/foo.yaml:8:17: population.arrivals.perWeekday: expected a number between 0 and 1000, got "many"');
+    expect(e.message).toBe(
+      'scenarios/foo.yaml:8:17: population.arrivals.perWeekday: expected a number between 0 and 1000, got "many"',
+    );
     expect([e.line, e.column, e.path]).toEqual([8, 17, 'population.arrivals.perWeekday']);
   });
 
   it('reports unknown keys at the key, with did-you-mean, at any depth', () => {
     // The renamed key is also reported missing, at its parent mapping.
-    expect(refusal(SAMPLE_YAML.replace('seed: 42', 'seeed: 42')).message.split('\n')).toContain("scenarios/foo.yaml:2:1: seeed: unknown key 'seeed' (did you mean 'seed'?)");
+    expect(refusal(SAMPLE_YAML.replace('seed: 42', 'seeed: 42')).message.split('\n')).toContain(
+      "scenarios/foo.yaml:2:1: seeed: unknown key 'seeed' (did you mean 'seed'?)",
+    );
     expect(refusal(SAMPLE_YAML.replace('    perWeekday', '    perWeekdy')).message.split('\n')).toContain(
       "scenarios/foo.yaml:8:5: population.arrivals.perWeekdy: unknown key 'perWeekdy' (did you mean 'perWeekday'?)",
     );
   });
 
   it('collects every problem, sorted by line, as ConfigErrors', () => {
-    const e = refusal(SAMPLE_YAML.replace('days: 45', 'days: 0042').replace('seed: 42', 'seed: -1').replace('live: false', 'live: no'));
+    const e = refusal(
+      SAMPLE_YAML.replace('days: 45', 'days: 0042').replace('seed: 42', 'seed: -1').replace('live: false', 'live: no'),
+    );
     expect(e).toBeInstanceOf(ConfigError);
     expect(e.errors.map((x) => `${x.line}:${x.column}: ${x.problem}`)).toEqual([
       '2:7: expected a whole number >= 0, got -1',
@@ -70,13 +81,22 @@ describe('validate: a schema turns loaded YAML into a typed value or file:line:c
       "scenarios/foo.yaml:10:10: population.churn: missing key 'note' (a note on where the number comes from)",
     );
     const d = t.object({ d: t.distribution() });
-    const ok = validate(d, loadYaml('d: { kind: weighted, weights: { a: 1, b: 2 }, note: "sales deck" }\n', FILE), FILE);
+    const ok = validate(
+      d,
+      loadYaml('d: { kind: weighted, weights: { a: 1, b: 2 }, note: "sales deck" }\n', FILE),
+      FILE,
+    );
     expect(ok.d).toEqual({ kind: 'weighted', weights: { a: 1, b: 2 }, note: 'sales deck' });
-    expect(() => validate(d, loadYaml('d: { kind: uniform, min: 5, max: 1, note: "x" }\n', FILE), FILE)).toThrow('scenarios/foo.yaml:1:34: d.max: max (1) is below min (5)');
+    expect(() => validate(d, loadYaml('d: { kind: uniform, min: 5, max: 1, note: "x" }\n', FILE), FILE)).toThrow(
+      'scenarios/foo.yaml:1:34: d.max: max (1) is below min (5)',
+    );
   });
 
   it('unions pick the alternative that got furthest; literals and dates are checked', () => {
-    const s = t.object({ when: t.union([t.literal('never'), t.date()]), size: t.union([t.number(), t.object({ min: t.number(), max: t.number() })]) });
+    const s = t.object({
+      when: t.union([t.literal('never'), t.date()]),
+      size: t.union([t.number(), t.object({ min: t.number(), max: t.number() })]),
+    });
     expect(validate(s, loadYaml('when: never\nsize: 3\n', FILE), FILE)).toEqual({ when: 'never', size: 3 });
     expect(() => validate(s, loadYaml('when: 2026-13-01\nsize: { min: 1, max: x }\n', FILE), FILE)).toThrow(
       'scenarios/foo.yaml:1:7: when: expected "never" or an ISO date like 2026-02-20 or a date-time with a zone like "2026-02-20T09:30:00Z", got "2026-13-01"\n' +

@@ -11,7 +11,12 @@ async function generateInFreshDir(extra: string[] = []) {
   const run = await runSim(['generate', TINY, '--out', out, '--quiet', ...extra]);
   expect(run.code, run.stderr).toBe(0);
   const dir = join(out, 'tiny');
-  return { dump: readFileSync(join(dir, 'dump.sql')), sideEffects: readFileSync(join(dir, 'side-effects.jsonl')), manifest: readFileSync(join(dir, 'manifest.json'), 'utf8'), stderr: run.stderr };
+  return {
+    dump: readFileSync(join(dir, 'dump.sql')),
+    sideEffects: readFileSync(join(dir, 'side-effects.jsonl')),
+    manifest: readFileSync(join(dir, 'manifest.json'), 'utf8'),
+    stderr: run.stderr,
+  };
 }
 
 /** One embedded run every comparison below is made against (it ran in a process of its own). */
@@ -26,7 +31,9 @@ describe('determinism: same scenario and seed give the same bytes', () => {
     expect(a.sideEffects.equals(b.sideEffects)).toBe(true);
     expect(a.manifest).toBe(b.manifest);
     // The run announces its seed and derived options first (replayable from any log).
-    expect(a.stderr.split('\n')[0]).toMatch(/^sim generate: scenario=tiny seed=7 days=12 start=2026-02-20T00:00:00.000Z/);
+    expect(a.stderr.split('\n')[0]).toMatch(
+      /^sim generate: scenario=tiny seed=7 days=12 start=2026-02-20T00:00:00.000Z/,
+    );
   });
 
   it('with random real-time latency injected into database calls and vendor stubs', async () => {
@@ -37,17 +44,23 @@ describe('determinism: same scenario and seed give the same bytes', () => {
   });
 
   it('on a PostgreSQL server as embedded: the same bytes', async () => {
-    const [embedded, server] = await Promise.all([reference(), generateInFreshDir(['--engine', 'postgres', '--database-url', SERVER_URL])]);
+    const [embedded, server] = await Promise.all([
+      reference(),
+      generateInFreshDir(['--engine', 'postgres', '--database-url', SERVER_URL]),
+    ]);
     expect(server.dump.equals(embedded.dump)).toBe(true);
     expect(server.sideEffects.equals(embedded.sideEffects)).toBe(true);
   });
 
   // CI builds the image (SIM_POSTGRES_IMAGE); elsewhere vitest lists this as skipped.
-  it.skipIf(!process.env.SIM_POSTGRES_IMAGE)('in a container as embedded: the same bytes, multibyte names included', async () => {
-    const [embedded, container] = await Promise.all([reference(), generateInFreshDir(['--engine', 'docker'])]);
-    expect(embedded.dump.toString('utf8')).toMatch(/[\u3040-\u9fff]/); // the fixture has CJK names
-    expect(container.dump.toString('utf8')).toBe(embedded.dump.toString('utf8'));
-  });
+  it.skipIf(!process.env.SIM_POSTGRES_IMAGE)(
+    'in a container as embedded: the same bytes, multibyte names included',
+    async () => {
+      const [embedded, container] = await Promise.all([reference(), generateInFreshDir(['--engine', 'docker'])]);
+      expect(embedded.dump.toString('utf8')).toMatch(/[\u3040-\u9fff]/); // the fixture has CJK names
+      expect(container.dump.toString('utf8')).toBe(embedded.dump.toString('utf8'));
+    },
+  );
 
   it('a different seed gives different data', async () => {
     const a = await reference();

@@ -50,7 +50,9 @@ describe('tenant isolation: changing one tenant changes only that tenant', () =>
       const a = JSON.parse(before.get(slug)!);
       const b = JSON.parse(after.get(slug)!);
       const fields = Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
-      throw new Error(`${differing.length} tenants changed; e.g. ${slug} differs in ${fields.join(', ')}: ${fields.map((f) => JSON.stringify(a[f]).slice(0, 300) + ' vs ' + JSON.stringify(b[f]).slice(0, 300)).join(' | ')}`);
+      throw new Error(
+        `${differing.length} tenants changed; e.g. ${slug} differs in ${fields.join(', ')}: ${fields.map((f) => JSON.stringify(a[f]).slice(0, 300) + ' vs ' + JSON.stringify(b[f]).slice(0, 300)).join(' | ')}`,
+      );
     }
     expect(JSON.parse(after.get(differing[0]!)!).subscriptions[0][2]).toBe(77);
   });

@@ -7,13 +7,26 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkInvariants, createBillingFacade, DomainError, IngestBuffer, migrate, prorationCents, schema, type BillingDb } from '../../domain/index.ts';
+import {
+  checkInvariants,
+  createBillingFacade,
+  DomainError,
+  IngestBuffer,
+  migrate,
+  prorationCents,
+  schema,
+  type BillingDb,
+} from '../../domain/index.ts';
 import { SERVER_URL } from '../support/run-sim.ts';
 
 const vendors = {
-  paymentsBaseUrl: 'https://api.stripe.com', paymentsApiKey: 'sk_test_x',
-  emailBaseUrl: 'https://api.postmarkapp.com', emailApiKey: 'test',
-  searchBaseUrl: 'https://app-dsn.algolia.net', searchAppId: 'APP', searchApiKey: 'k',
+  paymentsBaseUrl: 'https://api.stripe.com',
+  paymentsApiKey: 'sk_test_x',
+  emailBaseUrl: 'https://api.postmarkapp.com',
+  emailApiKey: 'test',
+  searchBaseUrl: 'https://app-dsn.algolia.net',
+  searchAppId: 'APP',
+  searchApiKey: 'k',
 };
 
 // Vendors as a test controls them: the next charges' outcomes are scripted.
@@ -23,12 +36,25 @@ const emails: string[] = [];
 const server = setupServer(
   http.post('https://api.stripe.com/v1/payment_methods', async ({ request }) => {
     const body = (await request.json()) as any;
-    return HttpResponse.json({ id: `pm_${body.card.number.slice(-4)}`, card: { brand: 'visa', last4: body.card.number.slice(-4), exp_month: body.card.exp_month, exp_year: body.card.exp_year } });
+    return HttpResponse.json({
+      id: `pm_${body.card.number.slice(-4)}`,
+      card: {
+        brand: 'visa',
+        last4: body.card.number.slice(-4),
+        exp_month: body.card.exp_month,
+        exp_year: body.card.exp_year,
+      },
+    });
   }),
   http.post('https://api.stripe.com/v1/payment_intents', ({ request }) => {
     chargeKeys.push(request.headers.get('idempotency-key') ?? '');
     const outcome = chargeOutcomes.shift() ?? 'ok';
-    if (outcome === 'decline') return HttpResponse.json({ error: { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds' } }, { status: 402 });
+    if (outcome === 'decline') {
+      return HttpResponse.json(
+        { error: { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds' } },
+        { status: 402 },
+      );
+    }
     if (outcome === 'down') return HttpResponse.json({ error: { type: 'api_error' } }, { status: 503 });
     return HttpResponse.json({ id: `pi_${chargeKeys.length}`, status: 'succeeded' });
   }),
@@ -152,18 +178,44 @@ describe.each(engines)('billing rules on $name', (engine) => {
   });
 
   async function customer(country = 'DE', seats = 5, planCode = 'team') {
-    const { organizationId, ownerUserId } = await facade.signUp({ tenantSlug: `acme-${++tenants}`, legalName: 'Acme GmbH', country, currency: 'EUR', billingEmail: 'billing@acme.test', owner: { email: 'owner@acme.test', fullName: 'Olga Owner' } }, ctx);
-    await facade.addPaymentMethod({ organizationId, userId: ownerUserId, card: { number: '4242424242424242', expMonth: 12, expYear: 2030 } }, ctx);
-    const { subscriptionId } = await facade.subscribe({ organizationId, planCode, interval: 'month', currency: 'EUR', seats }, ctx);
+    const { organizationId, ownerUserId } = await facade.signUp(
+      {
+        tenantSlug: `acme-${++tenants}`,
+        legalName: 'Acme GmbH',
+        country,
+        currency: 'EUR',
+        billingEmail: 'billing@acme.test',
+        owner: { email: 'owner@acme.test', fullName: 'Olga Owner' },
+      },
+      ctx,
+    );
+    await facade.addPaymentMethod(
+      { organizationId, userId: ownerUserId, card: { number: '4242424242424242', expMonth: 12, expYear: 2030 } },
+      ctx,
+    );
+    const { subscriptionId } = await facade.subscribe(
+      { organizationId, planCode, interval: 'month', currency: 'EUR', seats },
+      ctx,
+    );
     return { organizationId, ownerUserId, subscriptionId };
   }
-  const invoices = async () => (await db.execute(sql`SELECT status, total_cents::int AS total, tax_cents::int AS tax, attempt_count AS attempts FROM invoices ORDER BY id`)).rows as any[];
-  const status = async (id: number) => ((await db.execute(sql`SELECT status FROM subscriptions WHERE id = ${id}`)).rows[0] as any).status;
+  const invoices = async () =>
+    (
+      await db.execute(
+        sql`SELECT status, total_cents::int AS total, tax_cents::int AS tax, attempt_count AS attempts FROM invoices ORDER BY id`,
+      )
+    ).rows as any[];
+  const status = async (id: number) =>
+    ((await db.execute(sql`SELECT status FROM subscriptions WHERE id = ${id}`)).rows[0] as any).status;
 
   it('sign-up writes the organisation, its owner and an audit event naming the actor and request', async () => {
     await customer();
-    const [event] = (await db.execute(sql`SELECT payload FROM audit_events WHERE action = 'organization.created'`)).rows as any[];
-    expect(event.payload).toMatchObject({ actor: { email: 'owner@acme.test', ip: '192.0.2.10' }, request: { id: 'req_1', user_agent: 'vitest' } });
+    const [event] = (await db.execute(sql`SELECT payload FROM audit_events WHERE action = 'organization.created'`))
+      .rows as any[];
+    expect(event.payload).toMatchObject({
+      actor: { email: 'owner@acme.test', ip: '192.0.2.10' },
+      request: { id: 'req_1', user_agent: 'vitest' },
+    });
     expect(event.payload.actor.user_id).toBeGreaterThan(0);
   });
 
@@ -178,7 +230,7 @@ describe.each(engines)('billing rules on $name', (engine) => {
     const { subscriptionId } = await customer('US', 10, 'team');
     at('2026-03-16T12:00:00Z'); // half of the 31-day period left
     const { prorationCents: delta } = await facade.changePlan({ subscriptionId, planCode: 'business' }, ctx);
-    expect(delta).toBe(10 * (3600 - 1800) / 2);
+    expect(delta).toBe((10 * (3600 - 1800)) / 2);
     expect((await invoices()).at(-1)).toMatchObject({ status: 'paid', total: delta, tax: 0 });
   });
 
@@ -191,8 +243,15 @@ describe.each(engines)('billing rules on $name', (engine) => {
     await job('renewals');
     const renewal = (await invoices()).at(-1);
     expect(renewal.total).toBe(4 * 1800 + delta);
-    const lines = (await db.execute(sql`SELECT sku, quantity, unit_cents::int AS unit FROM invoice_line_items WHERE invoice_id = (SELECT max(id) FROM invoices) ORDER BY id`)).rows;
-    expect(lines).toEqual([{ sku: 'plan:team', quantity: 4, unit: 1800 }, { sku: 'credit', quantity: 1, unit: delta }]);
+    const lines = (
+      await db.execute(
+        sql`SELECT sku, quantity, unit_cents::int AS unit FROM invoice_line_items WHERE invoice_id = (SELECT max(id) FROM invoices) ORDER BY id`,
+      )
+    ).rows;
+    expect(lines).toEqual([
+      { sku: 'plan:team', quantity: 4, unit: 1800 },
+      { sku: 'credit', quantity: 1, unit: delta },
+    ]);
   });
 
   it('dunning: a declined renewal goes past_due, retries at +1, +3 and +5 days, then gives up: uncollectible and canceled', async () => {
@@ -201,7 +260,10 @@ describe.each(engines)('billing rules on $name', (engine) => {
     at('2026-04-01T00:00:00Z');
     await job('renewals');
     expect(await status(subscriptionId)).toBe('past_due');
-    for (const [day, expectedAttempts] of [[1, 2], [3, 3]] as const) {
+    for (const [day, expectedAttempts] of [
+      [1, 2],
+      [3, 3],
+    ] as const) {
       at(new Date(Date.parse('2026-04-01T00:00:00Z') + day * DAY).toISOString());
       await job('dunning');
       expect((await invoices()).at(-1).attempts).toBe(expectedAttempts);
@@ -213,7 +275,9 @@ describe.each(engines)('billing rules on $name', (engine) => {
     await job('dunning');
     expect((await invoices()).at(-1)).toMatchObject({ status: 'uncollectible', attempts: 4 });
     expect(await status(subscriptionId)).toBe('canceled');
-    const failures = (await db.execute(sql`SELECT status, failure_code FROM payment_attempts ORDER BY id`)).rows.slice(1);
+    const failures = (await db.execute(sql`SELECT status, failure_code FROM payment_attempts ORDER BY id`)).rows.slice(
+      1,
+    );
     expect(failures).toEqual([
       { status: 'failed', failure_code: 'insufficient_funds' },
       { status: 'error', failure_code: 'http_503' },
@@ -236,15 +300,20 @@ describe.each(engines)('billing rules on $name', (engine) => {
 
   it('refunds up to the invoice total, never beyond', async () => {
     await customer('US', 3, 'team');
-    const [{ id, total }] = (await db.execute(sql`SELECT id::int AS id, total_cents::int AS total FROM invoices`)).rows as any[];
+    const [{ id, total }] = (await db.execute(sql`SELECT id::int AS id, total_cents::int AS total FROM invoices`))
+      .rows as any[];
     await facade.refund({ invoiceId: id, amountCents: total - 100, reason: 'requested_by_customer' }, ctx);
-    await expect(facade.refund({ invoiceId: id, amountCents: 101, reason: 'duplicate' }, ctx)).rejects.toMatchObject({ code: 'refund_too_large' });
+    await expect(facade.refund({ invoiceId: id, amountCents: 101, reason: 'duplicate' }, ctx)).rejects.toMatchObject({
+      code: 'refund_too_large',
+    });
   });
 
   it('illegal transitions are refused with a DomainError', async () => {
     const { subscriptionId } = await customer();
     await facade.cancel({ subscriptionId, atPeriodEnd: false, reason: 'other' }, ctx);
-    await expect(facade.cancel({ subscriptionId, atPeriodEnd: true, reason: 'other' }, ctx)).rejects.toBeInstanceOf(DomainError);
+    await expect(facade.cancel({ subscriptionId, atPeriodEnd: true, reason: 'other' }, ctx)).rejects.toBeInstanceOf(
+      DomainError,
+    );
     await expect(facade.changeSeats({ subscriptionId, seats: 9 }, ctx)).rejects.toMatchObject({ code: 'canceled' });
   });
 
@@ -252,15 +321,30 @@ describe.each(engines)('billing rules on $name', (engine) => {
     const { organizationId, ownerUserId, subscriptionId } = await customer();
     const signIn = (iso: string) => ({ userId: ownerUserId, ip: '192.0.2.7', userAgent: 'vitest', at: new Date(iso) });
     const count = async (q: ReturnType<typeof sql>) => Number(((await db.execute(q)).rows[0] as any).n);
-    await facade.recordUsage([{ subscriptionId, metric: 'api_calls', quantity: 5, recordedAt: new Date('2026-03-01T09:00:00Z') }]);
-    await facade.recordSignIns({ organizationId, events: [signIn('2026-03-01T09:00:00Z'), signIn('2026-03-01T10:00:00Z')] });
+    await facade.recordUsage([
+      { subscriptionId, metric: 'api_calls', quantity: 5, recordedAt: new Date('2026-03-01T09:00:00Z') },
+    ]);
+    await facade.recordSignIns({
+      organizationId,
+      events: [signIn('2026-03-01T09:00:00Z'), signIn('2026-03-01T10:00:00Z')],
+    });
     expect(await count(sql`SELECT count(*) AS n FROM usage_records`)).toBe(0);
 
     expect(await job('ingest')).toEqual({ processed: 3 });
-    expect((await db.execute(sql`SELECT quantity, recorded_at FROM usage_records`)).rows).toEqual([{ quantity: 5, recorded_at: expect.anything() }]);
-    const events = (await db.execute(sql`SELECT occurred_at FROM audit_events WHERE action = 'user.signed_in' ORDER BY id`)).rows as any[];
-    expect(events.map((e) => new Date(e.occurred_at).toISOString())).toEqual(['2026-03-01T09:00:00.000Z', '2026-03-01T10:00:00.000Z']);
-    const lastSeen = async () => new Date(((await db.execute(sql`SELECT last_seen_at FROM users WHERE id = ${ownerUserId}`)).rows[0] as any).last_seen_at).toISOString();
+    expect((await db.execute(sql`SELECT quantity, recorded_at FROM usage_records`)).rows).toEqual([
+      { quantity: 5, recorded_at: expect.anything() },
+    ]);
+    const events = (
+      await db.execute(sql`SELECT occurred_at FROM audit_events WHERE action = 'user.signed_in' ORDER BY id`)
+    ).rows as any[];
+    expect(events.map((e) => new Date(e.occurred_at).toISOString())).toEqual([
+      '2026-03-01T09:00:00.000Z',
+      '2026-03-01T10:00:00.000Z',
+    ]);
+    const lastSeen = async () =>
+      new Date(
+        ((await db.execute(sql`SELECT last_seen_at FROM users WHERE id = ${ownerUserId}`)).rows[0] as any).last_seen_at,
+      ).toISOString();
     expect(await lastSeen()).toBe('2026-03-01T10:00:00.000Z');
 
     // A sign-in that reaches a later flush with an earlier time never moves last_seen_at back.
@@ -273,15 +357,30 @@ describe.each(engines)('billing rules on $name', (engine) => {
   it('usage rows keep arrival order and any metric text, quotes, braces and the word NULL included', async () => {
     const { subscriptionId } = await customer();
     const metrics = ['api_calls', 'say "hi"', 'back\\slash', 'a,b', '{braces}', 'NULL', '', 'Zürich 東京 🚀'];
-    await facade.recordUsage(metrics.map((metric, i) => ({ subscriptionId, metric, quantity: 100 - i, recordedAt: new Date(Date.UTC(2026, 2, 1, 12, 0, 59 - i)) })));
+    await facade.recordUsage(
+      metrics.map((metric, i) => ({
+        subscriptionId,
+        metric,
+        quantity: 100 - i,
+        recordedAt: new Date(Date.UTC(2026, 2, 1, 12, 0, 59 - i)),
+      })),
+    );
     expect(await facade.flushIngest()).toBe(metrics.length);
-    const rows = (await db.execute(sql`SELECT metric, quantity, recorded_at FROM usage_records ORDER BY id`)).rows as any[];
-    expect(rows.map((r) => [r.metric, r.quantity, new Date(r.recorded_at).getUTCSeconds()])).toEqual(metrics.map((m, i) => [m, 100 - i, 59 - i]));
+    const rows = (await db.execute(sql`SELECT metric, quantity, recorded_at FROM usage_records ORDER BY id`))
+      .rows as any[];
+    expect(rows.map((r) => [r.metric, r.quantity, new Date(r.recorded_at).getUTCSeconds()])).toEqual(
+      metrics.map((m, i) => [m, 100 - i, 59 - i]),
+    );
   });
 
   it('a failed ingest flush keeps what it did not write; a flush waits for the one before it', async () => {
     const { subscriptionId } = await customer();
-    const usage = (id: number, quantity: number) => ({ subscriptionId: id, metric: 'api_calls', quantity, recordedAt: now });
+    const usage = (id: number, quantity: number) => ({
+      subscriptionId: id,
+      metric: 'api_calls',
+      quantity,
+      recordedAt: now,
+    });
     const broken = new IngestBuffer(db);
     broken.addUsage([usage(subscriptionId, 1), usage(987_654, 2)]); // no such subscription
     await expect(broken.flush()).rejects.toThrow();
@@ -296,22 +395,33 @@ describe.each(engines)('billing rules on $name', (engine) => {
     expect(await first).toBe(2);
   });
 
-  it.runIf(engine.concurrent)('requests served at once keep every invariant: each transaction on its own connection', async () => {
-    const customers = await Promise.all([1, 2, 3, 4, 5, 6].map((seats) => customer('DE', seats)));
-    await Promise.all(customers.map(({ subscriptionId }, i) => facade.changeSeats({ subscriptionId, seats: 10 + i }, ctx)));
-    at('2026-04-01T01:00:00Z');
-    expect(await job('renewals')).toEqual({ processed: customers.length });
-    expect((await checkInvariants(db)).filter((i) => i.violations > 0)).toEqual([]);
-    const perOrg = (await db.execute(sql`SELECT count(*)::int AS n FROM invoices i JOIN subscriptions s ON s.id = i.subscription_id GROUP BY s.organization_id`)).rows as { n: number }[];
-    // The first invoice, a proration for the added seats, and the renewal: three each, numbered per tenant.
-    expect(perOrg.map((r) => r.n)).toEqual(customers.map(() => 3));
-  });
+  it.runIf(engine.concurrent)(
+    'requests served at once keep every invariant: each transaction on its own connection',
+    async () => {
+      const customers = await Promise.all([1, 2, 3, 4, 5, 6].map((seats) => customer('DE', seats)));
+      await Promise.all(
+        customers.map(({ subscriptionId }, i) => facade.changeSeats({ subscriptionId, seats: 10 + i }, ctx)),
+      );
+      at('2026-04-01T01:00:00Z');
+      expect(await job('renewals')).toEqual({ processed: customers.length });
+      expect((await checkInvariants(db)).filter((i) => i.violations > 0)).toEqual([]);
+      const perOrg = (
+        await db.execute(
+          sql`SELECT count(*)::int AS n FROM invoices i JOIN subscriptions s ON s.id = i.subscription_id GROUP BY s.organization_id`,
+        )
+      ).rows as { n: number }[];
+      // The first invoice, a proration for the added seats, and the renewal: three each, numbered per tenant.
+      expect(perOrg.map((r) => r.n)).toEqual(customers.map(() => 3));
+    },
+  );
 
   it('checkInvariants is clean on a healthy history and catches a corrupted invoice total', async () => {
     await customer();
     expect((await checkInvariants(db)).filter((i) => i.violations > 0)).toEqual([]);
     await db.execute(sql`UPDATE invoices SET total_cents = total_cents + 1`);
     const broken = (await checkInvariants(db)).filter((i) => i.violations > 0).map((i) => i.name);
-    expect(broken).toEqual(expect.arrayContaining(['invoice_total_matches_lines', 'paid_invoice_has_one_matching_payment']));
+    expect(broken).toEqual(
+      expect.arrayContaining(['invoice_total_matches_lines', 'paid_invoice_has_one_matching_payment']),
+    );
   });
 });

@@ -21,13 +21,33 @@ const leakyBinding: AppBinding = {
 describe('clock leaks: every timestamp must lie in the simulated window', () => {
   it('on a server, a DEFAULT/trigger now() escapes the simulated clock and the run fails with exit 5, naming the column', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sim-leak-'));
-    const run = generate(leakyBinding, { scenarioFile: TINY, days: 3, outDir: out, engine: 'postgres', databaseUrl: SERVER_URL, quiet: true, log: () => {} });
-    await expect(run).rejects.toMatchObject({ exitCode: 5, message: expect.stringMatching(/clock leak[\s\S]*public\.organizations\.created_at[\s\S]*reproduce with: npx sim generate .*tiny\.yaml --seed 7 --days 3 --engine postgres/) });
+    const run = generate(leakyBinding, {
+      scenarioFile: TINY,
+      days: 3,
+      outDir: out,
+      engine: 'postgres',
+      databaseUrl: SERVER_URL,
+      quiet: true,
+      log: () => {},
+    });
+    await expect(run).rejects.toMatchObject({
+      exitCode: 5,
+      message: expect.stringMatching(
+        /clock leak[\s\S]*public\.organizations\.created_at[\s\S]*reproduce with: npx sim generate .*tiny\.yaml --seed 7 --days 3 --engine postgres/,
+      ),
+    });
   });
 
   it('embedded, PGlite now() follows the simulated clock, so the same trigger is harmless', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sim-leak-'));
-    const result = await generate(leakyBinding, { scenarioFile: TINY, days: 3, outDir: out, engine: 'pglite', quiet: true, log: () => {} });
+    const result = await generate(leakyBinding, {
+      scenarioFile: TINY,
+      days: 3,
+      outDir: out,
+      engine: 'pglite',
+      quiet: true,
+      log: () => {},
+    });
     expect(result.manifest.rowCounts.organizations).toBeGreaterThan(0);
     expect(result.files['dump.sql']).toMatch(/2026-02-2[0-2] \d\d:\d\d:\d\d/);
   });

@@ -10,12 +10,18 @@ describe('copyOut on a server: every table through one psql, cut apart exactly',
     db = await openEngine({ engine: 'postgres', databaseUrl: SERVER_URL, purpose: 'copyout' });
     await db.exec(`CREATE TABLE tricky (v text); CREATE TABLE nothing (n int); CREATE TABLE nums (n int)`);
     // Values that look like the separator line, or would split a line, if COPY did not escape them.
-    await db.exec(`INSERT INTO tricky VALUES (E'\\\\sim-end-of-copy'), ('sim-end-of-copy'), (E'a\\nb'), (NULL); INSERT INTO nums VALUES (1), (2)`);
+    await db.exec(
+      `INSERT INTO tricky VALUES (E'\\\\sim-end-of-copy'), ('sim-end-of-copy'), (E'a\\nb'), (NULL); INSERT INTO nums VALUES (1), (2)`,
+    );
   });
   afterAll(() => db?.close());
 
   it('returns each table’s COPY text, an empty one included, in the order asked', async () => {
-    const [tricky, nothing, nums] = await db.copyOut(['SELECT v FROM public.tricky', 'SELECT n FROM public.nothing', 'SELECT n FROM public.nums']);
+    const [tricky, nothing, nums] = await db.copyOut([
+      'SELECT v FROM public.tricky',
+      'SELECT n FROM public.nothing',
+      'SELECT n FROM public.nums',
+    ]);
     expect(tricky).toBe('\\\\sim-end-of-copy\nsim-end-of-copy\na\\nb\n\\N\n');
     expect(nothing).toBe('');
     expect(nums).toBe('1\n2\n');

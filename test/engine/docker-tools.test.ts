@@ -10,14 +10,20 @@ const PGDATA = '/var/lib/postgresql/data';
 const SHMEM_ENABLED = '/sys/kernel/mm/transparent_hugepage/shmem_enabled';
 // A local daemon on a kernel with transparent huge pages (not denied for tmpfs) takes the mount;
 // elsewhere the fallback is the right outcome.
-const kernelTakesHuge = !process.env.DOCKER_HOST?.startsWith('tcp:') && existsSync(SHMEM_ENABLED) && !/\[deny\]/.test(readFileSync(SHMEM_ENABLED, 'utf8'));
+const kernelTakesHuge =
+  !process.env.DOCKER_HOST?.startsWith('tcp:') &&
+  existsSync(SHMEM_ENABLED) &&
+  !/\[deny\]/.test(readFileSync(SHMEM_ENABLED, 'utf8'));
 
 const docker = async () => (await getContainerRuntimeClient()).container.dockerode;
-const dataMount = async (c: DockerPostgres) => (await (await docker()).getContainer(c.container.getId()).inspect()).Mounts.find((m) => m.Destination === PGDATA);
+const dataMount = async (c: DockerPostgres) =>
+  (await (await docker()).getContainer(c.container.getId()).inspect()).Mounts.find((m) => m.Destination === PGDATA);
 /** This process's data volumes (other test files and runs on the same daemon create their own meanwhile). */
 const ourVolumes = async () => {
   const { sessionId } = await getReaper(await getContainerRuntimeClient());
-  const { Volumes } = await (await docker()).listVolumes({ filters: { label: [VOLUME_LABEL, `${LABEL_TESTCONTAINERS_SESSION_ID}=${sessionId}`] } });
+  const { Volumes } = await (
+    await docker()
+  ).listVolumes({ filters: { label: [VOLUME_LABEL, `${LABEL_TESTCONTAINERS_SESSION_ID}=${sessionId}`] } });
   return (Volumes ?? []).map((v) => v.Name).sort();
 };
 
@@ -29,17 +35,22 @@ describe.skipIf(!process.env.SIM_POSTGRES_IMAGE)('the test container', () => {
   });
   afterAll(() => pg?.stop());
 
-  it.runIf(kernelTakesHuge)('keeps its data directory on a tmpfs with large pages, and removes that volume when stopped', async () => {
-    expect(pg.dataDirectory, pg.fallbackReason).toBe('large-folio-tmpfs');
-    expect((await pg.container.exec(['sh', '-c', `grep " ${PGDATA} " /proc/mounts`])).output).toMatch(/^tmpfs \/var\/lib\/postgresql\/data tmpfs \S*huge=within_size/);
-    expect((await dataMount(pg))?.Name).toBe(pg.volume);
-    const second = await startDockerPostgres();
-    expect(second.volume).toMatch(/^facade-sim-pgdata-[0-9a-f]{12}$/);
-    expect(await ourVolumes()).toEqual([pg.volume, second.volume].sort());
-    await second.stop();
-    await second.stop(); // twice is harmless: an interrupt handler and a teardown may both call it
-    expect(await ourVolumes()).toEqual([pg.volume]);
-  });
+  it.runIf(kernelTakesHuge)(
+    'keeps its data directory on a tmpfs with large pages, and removes that volume when stopped',
+    async () => {
+      expect(pg.dataDirectory, pg.fallbackReason).toBe('large-folio-tmpfs');
+      expect((await pg.container.exec(['sh', '-c', `grep " ${PGDATA} " /proc/mounts`])).output).toMatch(
+        /^tmpfs \/var\/lib\/postgresql\/data tmpfs \S*huge=within_size/,
+      );
+      expect((await dataMount(pg))?.Name).toBe(pg.volume);
+      const second = await startDockerPostgres();
+      expect(second.volume).toMatch(/^facade-sim-pgdata-[0-9a-f]{12}$/);
+      expect(await ourVolumes()).toEqual([pg.volume, second.volume].sort());
+      await second.stop();
+      await second.stop(); // twice is harmless: an interrupt handler and a teardown may both call it
+      expect(await ourVolumes()).toEqual([pg.volume]);
+    },
+  );
 
   it('stops cleanly when its container was already removed by hand, and still removes the volume', async () => {
     const third = await startDockerPostgres();
@@ -53,8 +64,12 @@ describe.skipIf(!process.env.SIM_POSTGRES_IMAGE)('the test container', () => {
     try {
       expect(fallback.dataDirectory).toBe('tmpfs');
       expect(fallback.fallbackReason).toMatch(/mounting volume/);
-      expect((await (await docker()).getContainer(fallback.container.getId()).inspect()).HostConfig.Tmpfs).toHaveProperty([PGDATA]);
-      expect((await fallback.container.exec(['sh', '-c', `grep " ${PGDATA} " /proc/mounts`])).output).toMatch(/^tmpfs /);
+      expect(
+        (await (await docker()).getContainer(fallback.container.getId()).inspect()).HostConfig.Tmpfs,
+      ).toHaveProperty([PGDATA]);
+      expect((await fallback.container.exec(['sh', '-c', `grep " ${PGDATA} " /proc/mounts`])).output).toMatch(
+        /^tmpfs /,
+      );
       expect(await ourVolumes()).toEqual([pg.volume].filter(Boolean));
     } finally {
       await fallback.stop();
@@ -64,27 +79,32 @@ describe.skipIf(!process.env.SIM_POSTGRES_IMAGE)('the test container', () => {
   // The process that starts a container may die at any moment: here, killed with SIGKILL once the
   // container exists (mid start-up: testcontainers is still waiting for PostgreSQL) and once it
   // is ready. No stop(), no teardown, no signal handler: the reaper alone removes container and volume.
-  it.each(['while it starts', 'once it is ready'])('is removed with its volume when the process that started it is killed %s', async (moment) => {
-    const runLabel = `t${randomBytes(6).toString('hex')}`;
-    const script = `const { startDockerPostgres } = await import(${JSON.stringify(new URL('../../engine/db/docker-server.ts', import.meta.url).pathname)});
+  it.each(['while it starts', 'once it is ready'])(
+    'is removed with its volume when the process that started it is killed %s',
+    async (moment) => {
+      const runLabel = `t${randomBytes(6).toString('hex')}`;
+      const script = `const { startDockerPostgres } = await import(${JSON.stringify(new URL('../../engine/db/docker-server.ts', import.meta.url).pathname)});
       await startDockerPostgres({ labels: { 'org.facade-sim.test': '${runLabel}' } });
       console.log('ready');
       setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const dockerode = await docker();
-    const filters = { label: [`org.facade-sim.test=${runLabel}`] };
-    const containers = async () => dockerode.listContainers({ all: true, filters });
-    if (moment === 'while it starts') {
-      for (let i = 0; i < 400 && (await containers()).length === 0; i++) await sleep(25);
-    } else {
-      await new Promise((resolve) => child.stdout.once('data', resolve));
-    }
-    expect(await containers()).toHaveLength(1);
-    child.kill('SIGKILL');
-    for (let i = 0; i < 60 && (await containers()).length > 0; i++) await sleep(250);
-    expect(await containers(), 'the container outlived its process').toEqual([]);
-    expect((await dockerode.listVolumes({ filters })).Volumes ?? []).toEqual([]);
-  });
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const dockerode = await docker();
+      const filters = { label: [`org.facade-sim.test=${runLabel}`] };
+      const containers = async () => dockerode.listContainers({ all: true, filters });
+      if (moment === 'while it starts') {
+        for (let i = 0; i < 400 && (await containers()).length === 0; i++) await sleep(25);
+      } else {
+        await new Promise((resolve) => child.stdout.once('data', resolve));
+      }
+      expect(await containers()).toHaveLength(1);
+      child.kill('SIGKILL');
+      for (let i = 0; i < 60 && (await containers()).length > 0; i++) await sleep(250);
+      expect(await containers(), 'the container outlived its process').toEqual([]);
+      expect((await dockerode.listVolumes({ filters })).Volumes ?? []).toEqual([]);
+    },
+  );
 
   it('return long multibyte output intact from client tools (docker hands exec output over in chunks that split characters)', async () => {
     const out = await pg.tools(['psql', '-X', '-A', '-t', '-d', pg.adminUrl, '-c', `SELECT repeat('翔平 ', 100000)`]);
@@ -92,6 +112,8 @@ describe.skipIf(!process.env.SIM_POSTGRES_IMAGE)('the test container', () => {
   });
 
   it('report a failing client tool with its exit code and message', async () => {
-    await expect(pg.tools(['psql', '-X', '-v', 'ON_ERROR_STOP=1', '-d', pg.adminUrl, '-c', 'SELECT * FROM no_such_table'])).rejects.toThrow(/psql in container exited with 1: .*no_such_table/);
+    await expect(
+      pg.tools(['psql', '-X', '-v', 'ON_ERROR_STOP=1', '-d', pg.adminUrl, '-c', 'SELECT * FROM no_such_table']),
+    ).rejects.toThrow(/psql in container exited with 1: .*no_such_table/);
   });
 });

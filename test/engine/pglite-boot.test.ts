@@ -15,8 +15,15 @@ function boot(cacheDir: string) {
     const { rows } = await pg.query("select current_setting('server_version') as v");
     await pg.close();
     console.log(JSON.stringify({ version: rows[0].v, cacheDir: cacheDir() }));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, SIM_CACHE_DIR: cacheDir } });
-  return { status: r.status, stderr: r.stderr, out: r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()!) : undefined };
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, SIM_CACHE_DIR: cacheDir },
+  });
+  return {
+    status: r.status,
+    stderr: r.stderr,
+    out: r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()!) : undefined,
+  };
 }
 
 describe('PGlite boots from a cached empty cluster', () => {

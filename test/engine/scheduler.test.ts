@@ -70,7 +70,9 @@ describe('Scheduler', () => {
     const again = (): void => s.at(5, 'loop', again);
     s.at(5, 'loop', again);
     await expect(s.run({ advanceTo: () => {} })).rejects.toThrow(SimulationLimitError);
-    await expect(new Scheduler(1000, { maxEvents: 1_000_000, maxEventsPerInstant: 50 }).run({ advanceTo: () => {} })).resolves.toBeUndefined();
+    await expect(
+      new Scheduler(1000, { maxEvents: 1_000_000, maxEventsPerInstant: 50 }).run({ advanceTo: () => {} }),
+    ).resolves.toBeUndefined();
   });
 
   it('caps the total number of events', async () => {

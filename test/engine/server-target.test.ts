@@ -9,8 +9,13 @@ describe('which servers facade-sim will connect to', () => {
   });
 
   it('refuses any other host unless allowed by its exact name', () => {
-    expect(() => parseServerUrl('postgres://postgres@db.prod.example.com/app')).toThrow(/--allow-remote-host db\.prod\.example\.com/);
-    expect(parseServerUrl('postgres://postgres@db.staging.example.com/app', { allowRemoteHosts: ['db.staging.example.com'] }).port).toBe(5432);
+    expect(() => parseServerUrl('postgres://postgres@db.prod.example.com/app')).toThrow(
+      /--allow-remote-host db\.prod\.example\.com/,
+    );
+    expect(
+      parseServerUrl('postgres://postgres@db.staging.example.com/app', { allowRemoteHosts: ['db.staging.example.com'] })
+        .port,
+    ).toBe(5432);
   });
 
   it('trusts the bridge gateway only once a container this run started is reached through it', () => {

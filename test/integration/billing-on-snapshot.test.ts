@@ -15,7 +15,10 @@ const charges: string[] = [];
 const server = setupServer(
   http.post(`${vendorConfig.paymentsBaseUrl}/v1/payment_intents`, async ({ request }) => {
     charges.push(request.headers.get('idempotency-key') ?? '');
-    return HttpResponse.json({ error: { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds' } }, { status: 402 });
+    return HttpResponse.json(
+      { error: { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds' } },
+      { status: 402 },
+    );
   }),
   http.post(`${vendorConfig.emailBaseUrl}/email`, () => HttpResponse.json({ MessageID: 'm', ErrorCode: 0 })),
   http.post('https://*.test/*', () => HttpResponse.json({ ok: true })),
@@ -28,7 +31,13 @@ afterAll(async () => {
 });
 
 let ids = 0;
-const facadeOn = (t: TestDatabase, now: Date) => createBillingFacade({ db: t.db, clock: { now: () => now }, newId: (p) => `${p}_test${ids++}`, vendors: vendorConfig });
+const facadeOn = (t: TestDatabase, now: Date) =>
+  createBillingFacade({
+    db: t.db,
+    clock: { now: () => now },
+    newId: (p) => `${p}_test${ids++}`,
+    vendors: vendorConfig,
+  });
 
 // The docker via runs whenever the global setup started a container (CI always does).
 const VIAS = [
@@ -36,11 +45,18 @@ const VIAS = [
   ['url', 'transaction'],
   ['pglite', 'transaction'],
   ['pglite', 'clone'],
-  ...(process.env.SIM_DOCKER_ADMIN_URL ? ([['docker', 'clone'], ['docker', 'transaction']] as const) : []),
+  ...(process.env.SIM_DOCKER_ADMIN_URL
+    ? ([
+        ['docker', 'clone'],
+        ['docker', 'transaction'],
+      ] as const)
+    : []),
 ] as const;
 
 it('runs the docker via when a container is available (always in CI)', () => {
-  if (process.env.CI) expect(process.env.SIM_DOCKER_ADMIN_URL, 'CI must exercise the docker path').toMatch(/^postgres:\/\//);
+  if (process.env.CI) {
+    expect(process.env.SIM_DOCKER_ADMIN_URL, 'CI must exercise the docker path').toMatch(/^postgres:\/\//);
+  }
 });
 
 describe.each(VIAS)('billing behaviour on the baseline snapshot (via %s, %s)', (via, isolation) => {
@@ -55,28 +71,52 @@ describe.each(VIAS)('billing behaviour on the baseline snapshot (via %s, %s)', (
 
   it('a dunning run from the mid-state the snapshot holds retries due invoices and moves them along', async () => {
     t = await snapshotDatabase({ snapshot: SNAPSHOT, via, isolation, schema });
-    const due = Number((await t.db.execute(sql`SELECT count(*) AS n FROM invoices WHERE status = 'open' AND next_attempt_at <= ${new Date(END.getTime() + 6 * 86_400_000)}`)).rows[0]!.n);
+    const due = Number(
+      (
+        await t.db.execute(
+          sql`SELECT count(*) AS n FROM invoices WHERE status = 'open' AND next_attempt_at <= ${new Date(END.getTime() + 6 * 86_400_000)}`,
+        )
+      ).rows[0]!.n,
+    );
     expect(due).toBeGreaterThan(0);
     const facade = facadeOn(t, new Date(END.getTime() + 6 * 86_400_000));
     const dunning = facade.jobs.find((j) => j.name === 'dunning')!;
     charges.length = 0;
     const { processed } = await dunning.run();
     expect(processed).toBe(due);
-    const stillOpen = Number((await t.db.execute(sql`SELECT count(*) AS n FROM invoices WHERE status = 'open' AND next_attempt_at <= ${new Date(END.getTime() + 6 * 86_400_000)}`)).rows[0]!.n);
+    const stillOpen = Number(
+      (
+        await t.db.execute(
+          sql`SELECT count(*) AS n FROM invoices WHERE status = 'open' AND next_attempt_at <= ${new Date(END.getTime() + 6 * 86_400_000)}`,
+        )
+      ).rows[0]!.n,
+    );
     expect(stillOpen).toBe(0);
   });
 
   it('a seat increase on the largest (whale) tenant is prorated to the cent', async () => {
     t = await snapshotDatabase({ snapshot: SNAPSHOT, via, isolation, schema });
-    const [whale] = (await t.db.execute(sql`SELECT s.id, s.seats, s.current_period_start, s.current_period_end, p.unit_amount_cents FROM subscriptions s
+    const [whale] = (
+      await t.db
+        .execute(sql`SELECT s.id, s.seats, s.current_period_start, s.current_period_end, p.unit_amount_cents FROM subscriptions s
       JOIN plans p ON p.code = s.plan_code AND p.interval = s.interval AND p.currency = s.currency
-      WHERE s.status = 'active' ORDER BY s.seats DESC, s.id LIMIT 1`)).rows as any[];
+      WHERE s.status = 'active' ORDER BY s.seats DESC, s.id LIMIT 1`)
+    ).rows as any[];
     expect(Number(whale.seats)).toBeGreaterThan(100);
     const start = new Date(whale.current_period_start);
     const end = new Date(whale.current_period_end);
     const now = new Date(Math.max(END.getTime(), start.getTime() + 1000));
-    const expected = prorationCents(whale.seats * whale.unit_amount_cents, (whale.seats + 10) * whale.unit_amount_cents, start, end, now);
-    const { prorationCents: charged } = await facadeOn(t, now).changeSeats({ subscriptionId: Number(whale.id), seats: Number(whale.seats) + 10 }, { ip: '192.0.2.1', userAgent: 'test', requestId: 'req_1' });
+    const expected = prorationCents(
+      whale.seats * whale.unit_amount_cents,
+      (whale.seats + 10) * whale.unit_amount_cents,
+      start,
+      end,
+      now,
+    );
+    const { prorationCents: charged } = await facadeOn(t, now).changeSeats(
+      { subscriptionId: Number(whale.id), seats: Number(whale.seats) + 10 },
+      { ip: '192.0.2.1', userAgent: 'test', requestId: 'req_1' },
+    );
     expect(charged).toBe(expected);
     expect(charged).toBeGreaterThan(0);
   });

@@ -7,7 +7,9 @@ import { REPO, SERVER_URL } from '../support/run-sim.ts';
 
 // Its own snapshot: no other test clones it on the local server, so its clones can be counted.
 const SNAPSHOT = 'snapshots/payment-outage-30d';
-const clonePrefix = `sim_t_${readSnapshot(SNAPSHOT).manifest.files['dump.sql']!.replace(/^sha256:/, '').slice(0, 16)}_`;
+const clonePrefix = `sim_t_${readSnapshot(SNAPSHOT)
+  .manifest.files['dump.sql']!.replace(/^sha256:/, '')
+  .slice(0, 16)}_`;
 
 // Ctrl-C on vitest ends a worker without its afterAll, and SIGKILL ends anything: the clones it
 // had (the test's own, the ones kept ready, the transaction mode's) must not pile up on the
@@ -21,7 +23,10 @@ it('a test process killed without cleaning up leaves none of its clones on the s
     await snapshotDatabase({ snapshot: '${SNAPSHOT}', via: 'url', url: '${SERVER_URL}', isolation: 'transaction' });
     console.log(JSON.stringify({ kept: new URL(kept.url).pathname.slice(1) }));
     setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const { kept } = await new Promise<{ kept: string }>((resolve, reject) => {
@@ -30,9 +35,18 @@ it('a test process killed without cleaning up leaves none of its clones on the s
   });
   const admin = new pg.Client({ connectionString: SERVER_URL });
   await admin.connect();
-  const clones = async () => (await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY 1`, [clonePrefix])).rows.map((r) => r.datname);
+  const clones = async () =>
+    (
+      await admin.query<{ datname: string }>(
+        `SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY 1`,
+        [clonePrefix],
+      )
+    ).rows.map((r) => r.datname);
   try {
-    expect((await clones()).length, 'the test, two kept ready, the transaction mode, the kept one').toBeGreaterThanOrEqual(4);
+    expect(
+      (await clones()).length,
+      'the test, two kept ready, the transaction mode, the kept one',
+    ).toBeGreaterThanOrEqual(4);
     child.kill('SIGKILL');
     for (let i = 0; i < 40 && (await clones()).length > 1; i++) await sleep(250);
     expect(await clones()).toEqual([kept]);

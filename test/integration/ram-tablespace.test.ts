@@ -15,18 +15,31 @@ import { SERVER_URL } from '../support/run-sim.ts';
  */
 const SNAPSHOT = 'snapshots/baseline-45d';
 const local = ['127.0.0.1', 'localhost', '::1'].includes(new URL(SERVER_URL).hostname);
-const skip = process.getuid?.() !== 0 ? 'needs root to give a /dev/shm directory to the postgres user' : !local ? 'needs the server on this host' : !existsSync('/dev/shm') ? 'needs /dev/shm' : '';
+const skip =
+  process.getuid?.() !== 0
+    ? 'needs root to give a /dev/shm directory to the postgres user'
+    : !local
+      ? 'needs the server on this host'
+      : !existsSync('/dev/shm')
+        ? 'needs /dev/shm'
+        : '';
 if (skip) process.stderr.write(`ram-tablespace tests skipped: ${skip}\n`);
 
 const tag = randomBytes(3).toString('hex');
 const tablespace = `sim_test_ram_${tag}`;
 const dir = `/dev/shm/facade-sim-test-${tag}`;
-const giveToPostgres = (...dirs: string[]) => execFileSync('install', ['-d', '-o', 'postgres', '-g', 'postgres', '-m', '700', ...dirs]);
+const giveToPostgres = (...dirs: string[]) =>
+  execFileSync('install', ['-d', '-o', 'postgres', '-g', 'postgres', '-m', '700', ...dirs]);
 
 describe.skipIf(skip)('a RAM tablespace for templates and clones', () => {
   const admin = new pg.Client({ connectionString: SERVER_URL });
   const tablespaceOf = async (database: string) =>
-    (await admin.query(`SELECT t.spcname FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace WHERE d.datname = $1`, [database])).rows[0]?.spcname;
+    (
+      await admin.query(
+        `SELECT t.spcname FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace WHERE d.datname = $1`,
+        [database],
+      )
+    ).rows[0]?.spcname;
   /** What a reboot does to a tmpfs, after a checkpoint has written everything out (as a clean shutdown would). */
   const reboot = async (what: 'template' | 'everything', template: string) => {
     await admin.query('CHECKPOINT');
@@ -43,7 +56,10 @@ describe.skipIf(skip)('a RAM tablespace for templates and clones', () => {
 
   afterAll(async () => {
     await closeSnapshotDatabases();
-    const { rows } = await admin.query(`SELECT d.datname, d.datistemplate FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace WHERE t.spcname = $1`, [tablespace]);
+    const { rows } = await admin.query(
+      `SELECT d.datname, d.datistemplate FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace WHERE t.spcname = $1`,
+      [tablespace],
+    );
     for (const r of rows) {
       if (r.datistemplate) await admin.query(`ALTER DATABASE "${r.datname}" IS_TEMPLATE false`);
       await admin.query(`DROP DATABASE "${r.datname}" WITH (FORCE)`);
@@ -86,6 +102,8 @@ describe.skipIf(skip)('a RAM tablespace for templates and clones', () => {
   });
 
   it('names a tablespace that does not exist', async () => {
-    await expect(ensureTemplate(SERVER_URL, SNAPSHOT, { tablespace: `sim_missing_${tag}` })).rejects.toThrow(`tablespace sim_missing_${tag} does not exist on this server`);
+    await expect(ensureTemplate(SERVER_URL, SNAPSHOT, { tablespace: `sim_missing_${tag}` })).rejects.toThrow(
+      `tablespace sim_missing_${tag} does not exist on this server`,
+    );
   });
 });

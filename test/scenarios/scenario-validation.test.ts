@@ -37,6 +37,8 @@ describe('scenario files: bad input is refused with file:line:column, exit 2', (
   });
 
   it('every committed scenario is valid', () => {
-    for (const name of ['baseline-45d']) expect(loadBillingScenario(join(REPO, 'scenarios', `${name}.yaml`)).name).toBe(name);
+    for (const name of ['baseline-45d']) {
+      expect(loadBillingScenario(join(REPO, 'scenarios', `${name}.yaml`)).name).toBe(name);
+    }
   });
 });

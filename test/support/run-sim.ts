@@ -13,7 +13,10 @@ export interface SimRun {
 /** Runs the real `sim` CLI in a separate process, as a user would. */
 export function runSim(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<SimRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SIM, ...args], { cwd: options.cwd ?? REPO, env: { ...process.env, CI: '1', ...options.env } });
+    const child = spawn(process.execPath, [SIM, ...args], {
+      cwd: options.cwd ?? REPO,
+      env: { ...process.env, CI: '1', ...options.env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

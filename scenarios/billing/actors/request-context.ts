@@ -15,7 +15,11 @@ export function fakeIp(rng: RandomStream): string {
   return `${net}.${rng.int(1, 254)}`;
 }
 
-export function requestContext(rng: RandomStream, actor: { userId: number | null; email: string | null }, supportNotes: string | null = null) {
+export function requestContext(
+  rng: RandomStream,
+  actor: { userId: number | null; email: string | null },
+  supportNotes: string | null = null,
+) {
   return {
     actorUserId: actor.userId,
     actorEmail: actor.email,

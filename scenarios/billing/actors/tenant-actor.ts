@@ -6,7 +6,11 @@ import { caseVariant, emailLocalPart, localeFaker } from './people.ts';
 import { requestContext } from './request-context.ts';
 
 const DAY_MS = 86_400_000;
-const COUNTRIES: Record<string, string[]> = { USD: ['US', 'US', 'US', 'CA', 'AU', 'JP'], EUR: ['DE', 'FR', 'NL', 'ES', 'IE'], GBP: ['GB'] };
+const COUNTRIES: Record<string, string[]> = {
+  USD: ['US', 'US', 'US', 'CA', 'AU', 'JP'],
+  EUR: ['DE', 'FR', 'NL', 'ES', 'IE'],
+  GBP: ['GB'],
+};
 const PLAN_ORDER = ['starter', 'team', 'business', 'enterprise'];
 const ROLES = ['member', 'member', 'member', 'admin', 'billing', 'viewer'];
 
@@ -87,7 +91,11 @@ export class TenantActor {
     const monthsAhead = rng.int(0, 40);
     const exp = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + monthsAhead, 1));
     const bad = rng.chance(this.s.quirks.badCards.value);
-    return { number: bad ? '4000000000000002' : rng.pick(['4242424242424242', '5555555555554444', '378282246310005']), expMonth: exp.getUTCMonth() + 1, expYear: exp.getUTCFullYear() };
+    return {
+      number: bad ? '4000000000000002' : rng.pick(['4242424242424242', '5555555555554444', '378282246310005']),
+      expMonth: exp.getUTCMonth() + 1,
+      expYear: exp.getUTCFullYear(),
+    };
   }
 
   async signUp(): Promise<void> {
@@ -95,8 +103,18 @@ export class TenantActor {
     const s = this.s;
     const company = this.faker.company.name();
     const long = rng.chance(s.quirks.maxLengthStrings.value);
-    const legalName = long ? (company + ' ' + this.faker.company.catchPhrase() + ' Holdings International').padEnd(200, ' Group').slice(0, 200) : `${company} ${rng.pick(['Inc.', 'GmbH', 'Ltd', 'SAS', 'B.V.', 'LLC', 'K.K.'])}`;
-    const base = company.normalize('NFKD').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 24) || 'org';
+    const legalName = long
+      ? (company + ' ' + this.faker.company.catchPhrase() + ' Holdings International')
+          .padEnd(200, ' Group')
+          .slice(0, 200)
+      : `${company} ${rng.pick(['Inc.', 'GmbH', 'Ltd', 'SAS', 'B.V.', 'LLC', 'K.K.'])}`;
+    const base =
+      company
+        .normalize('NFKD')
+        .replace(/[^A-Za-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .toLowerCase()
+        .slice(0, 24) || 'org';
     this.slug = `${base}-${rng.hex(6)}`;
     this.domain = `${this.slug}.test`;
     this.currency = rng.fork('currency').weighted(s.plans.currencies.weights);
@@ -120,7 +138,9 @@ export class TenantActor {
     this.ownerUserId = ownerUserId;
     this.userIds.push(ownerUserId);
 
-    await this.attempt('addPaymentMethod', () => this.facade.addPaymentMethod({ organizationId, userId: ownerUserId, card: this.card(rng) }, this.req(rng)));
+    await this.attempt('addPaymentMethod', () =>
+      this.facade.addPaymentMethod({ organizationId, userId: ownerUserId, card: this.card(rng) }, this.req(rng)),
+    );
 
     const override = s.tenantOverrides?.[this.label];
     this.planCode = override?.plan ?? rng.fork('plan').weighted(s.plans.mix.weights);
@@ -130,7 +150,15 @@ export class TenantActor {
     const coupon = rng.chance(s.plans.couponShare.value) ? rng.pick(['WELCOME20', 'LAUNCH50', 'ANNUAL10']) : undefined;
     await this.attempt('subscribe', async () => {
       const { subscriptionId } = await this.facade.subscribe(
-        { organizationId, planCode: this.planCode, interval: this.interval, currency: this.currency, seats: this.seats, trialDays: trial ? s.plans.trialDays : undefined, couponCode: coupon },
+        {
+          organizationId,
+          planCode: this.planCode,
+          interval: this.interval,
+          currency: this.currency,
+          seats: this.seats,
+          trialDays: trial ? s.plans.trialDays : undefined,
+          couponCode: coupon,
+        },
         this.req(rng),
       );
       this.subscriptionId = subscriptionId;
@@ -148,7 +176,10 @@ export class TenantActor {
       this.userIds.push(...userIds);
     }
     if (rng.chance(s.behaviour.webhookEndpoint.value)) {
-      await this.facade.addWebhookEndpoint({ organizationId, url: `https://hooks.${this.domain}/billing/${rng.hex(8)}` }, this.req(rng));
+      await this.facade.addWebhookEndpoint(
+        { organizationId, url: `https://hooks.${this.domain}/billing/${rng.hex(8)}` },
+        this.req(rng),
+      );
     }
     this.edgeActor = rng.chance(s.quirks.edgeTimestamps.value);
   }
@@ -161,12 +192,16 @@ export class TenantActor {
     const b = s.behaviour;
     const now = this.ctx.clock.nowMs();
     if (this.subscriptionId && !this.canceled) {
-      const records = Object.keys(s.usage.metrics).sort().map((metric) => ({
-        subscriptionId: this.subscriptionId,
-        metric,
-        quantity: sampleInt(s.usage.metrics[metric]!, rng.fork('usage', metric)) * Math.max(1, Math.round(Math.sqrt(this.seats))),
-        recordedAt: new Date(now),
-      }));
+      const records = Object.keys(s.usage.metrics)
+        .sort()
+        .map((metric) => ({
+          subscriptionId: this.subscriptionId,
+          metric,
+          quantity:
+            sampleInt(s.usage.metrics[metric]!, rng.fork('usage', metric)) *
+            Math.max(1, Math.round(Math.sqrt(this.seats))),
+          recordedAt: new Date(now),
+        }));
       await this.facade.recordUsage(records);
     }
     const signIns = sampleInt(b.signInsPerUserPerDay, rng.fork('signins')) * Math.min(this.userIds.length, 50);
@@ -182,12 +217,22 @@ export class TenantActor {
     if (rng.chance(b.inviteUser.value)) {
       const fullName = this.faker.person.fullName();
       await this.attempt('inviteUser', async () => {
-        const { userId } = await this.facade.inviteUser({ organizationId: this.organizationId, email: this.email(fullName, 1000 + dayIndex, rng), fullName, role: rng.pick(ROLES) }, this.req(rng));
+        const { userId } = await this.facade.inviteUser(
+          {
+            organizationId: this.organizationId,
+            email: this.email(fullName, 1000 + dayIndex, rng),
+            fullName,
+            role: rng.pick(ROLES),
+          },
+          this.req(rng),
+        );
         this.userIds.push(userId);
       });
     }
     if (this.userIds.length > 1 && rng.chance(b.changeRole.value)) {
-      await this.attempt('changeRole', () => this.facade.changeRole({ userId: rng.pick(this.userIds.slice(1)), role: rng.pick(ROLES) }, this.req(rng)));
+      await this.attempt('changeRole', () =>
+        this.facade.changeRole({ userId: rng.pick(this.userIds.slice(1)), role: rng.pick(ROLES) }, this.req(rng)),
+      );
     }
     if (this.userIds.length > 1 && rng.chance(b.deactivateUser.value)) {
       const userId = rng.pick(this.userIds.slice(1));
@@ -195,7 +240,12 @@ export class TenantActor {
       this.userIds = this.userIds.filter((id) => id !== userId);
     }
     if (rng.chance(b.cardReplacement.value)) {
-      await this.attempt('addPaymentMethod', () => this.facade.addPaymentMethod({ organizationId: this.organizationId, userId: this.ownerUserId, card: this.card(rng) }, this.req(rng)));
+      await this.attempt('addPaymentMethod', () =>
+        this.facade.addPaymentMethod(
+          { organizationId: this.organizationId, userId: this.ownerUserId, card: this.card(rng) },
+          this.req(rng),
+        ),
+      );
     }
     if (!this.subscriptionId) return;
     if (this.canceled) {
@@ -203,7 +253,13 @@ export class TenantActor {
       return;
     }
     if (rng.chance(b.seatChange.value)) {
-      const seats = Math.max(1, this.seats + (rng.chance(0.65) ? rng.int(1, Math.max(1, Math.ceil(this.seats * 0.2))) : -rng.int(1, Math.max(1, Math.floor(this.seats * 0.15)))));
+      const seats = Math.max(
+        1,
+        this.seats +
+          (rng.chance(0.65)
+            ? rng.int(1, Math.max(1, Math.ceil(this.seats * 0.2)))
+            : -rng.int(1, Math.max(1, Math.floor(this.seats * 0.15)))),
+      );
       await this.attempt('changeSeats', async () => {
         await this.facade.changeSeats({ subscriptionId: this.subscriptionId, seats }, this.req(rng));
         this.seats = seats;
@@ -219,14 +275,32 @@ export class TenantActor {
         [this.organizationId],
       );
       if (inv) {
-        const amountCents = rng.chance(0.5) ? Number(inv.total) : Math.max(1, Math.round(Number(inv.total) * rng.next() * 0.5));
-        await this.attempt('refund', () => this.facade.refund({ invoiceId: Number(inv.id), amountCents, reason: rng.pick(['requested_by_customer', 'duplicate', 'service_outage']) }, this.req(rng)));
+        const amountCents = rng.chance(0.5)
+          ? Number(inv.total)
+          : Math.max(1, Math.round(Number(inv.total) * rng.next() * 0.5));
+        await this.attempt('refund', () =>
+          this.facade.refund(
+            {
+              invoiceId: Number(inv.id),
+              amountCents,
+              reason: rng.pick(['requested_by_customer', 'duplicate', 'service_outage']),
+            },
+            this.req(rng),
+          ),
+        );
       }
     }
     if (rng.chance(b.churn.value)) {
       const immediately = rng.chance(b.cancelImmediately.value);
       await this.attempt('cancel', async () => {
-        await this.facade.cancel({ subscriptionId: this.subscriptionId, atPeriodEnd: !immediately, reason: rng.pick(['too_expensive', 'missing_features', 'switched_service', 'unused', 'other']) }, this.req(rng));
+        await this.facade.cancel(
+          {
+            subscriptionId: this.subscriptionId,
+            atPeriodEnd: !immediately,
+            reason: rng.pick(['too_expensive', 'missing_features', 'switched_service', 'unused', 'other']),
+          },
+          this.req(rng),
+        );
         this.canceled = true;
       });
     }

@@ -20,7 +20,9 @@ export function emailStub(baseUrl: string, o: StubOptions): HttpHandler[] {
       const n = `${text}#${seen.get(text) ?? 0}`;
       seen.set(text, (seen.get(text) ?? 0) + 1);
       if (!json?.To) return { status: 422, json: { ErrorCode: 300, Message: 'Invalid email request' } };
-      if (o.rng.fork('email-fail', n).chance(o.scenario.vendors.email.failureRate.value)) return { status: 500, json: { ErrorCode: 1, Message: 'Internal' } };
+      if (o.rng.fork('email-fail', n).chance(o.scenario.vendors.email.failureRate.value)) {
+        return { status: 500, json: { ErrorCode: 1, Message: 'Internal' } };
+      }
       return { json: { MessageID: o.rng.fork('email-id', n).uuid(), ErrorCode: 0, To: json.To } };
     }),
   ];
@@ -33,7 +35,9 @@ export function searchStub(baseUrl: string, o: StubOptions): HttpHandler[] {
   return [
     api.put('/1/indexes/:index/:objectID', ({ params, json }) => {
       docs.set(`${params.index}/${params.objectID}`, json);
-      return { json: { objectID: params.objectID, updatedAt: new Date(o.clock.nowMs()).toISOString(), taskID: docs.size } };
+      return {
+        json: { objectID: params.objectID, updatedAt: new Date(o.clock.nowMs()).toISOString(), taskID: docs.size },
+      };
     }),
     api.delete('/1/indexes/:index/:objectID', ({ params }) => {
       docs.delete(`${params.index}/${params.objectID}`);

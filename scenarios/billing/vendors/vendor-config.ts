@@ -13,4 +13,9 @@ export const vendorConfig = {
   searchApiKey: 'sim-algolia-admin-key',
 } as const;
 
-export const vendorNames = ['payments (api.stripe.com)', 'email (api.postmarkapp.com)', 'search (algolia.net)', 'customer webhooks (*.test)'];
+export const vendorNames = [
+  'payments (api.stripe.com)',
+  'email (api.postmarkapp.com)',
+  'search (algolia.net)',
+  'customer webhooks (*.test)',
+];
