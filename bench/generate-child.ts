@@ -1,6 +1,6 @@
 // Runs one generate in its own process so peak RSS is the run's own; prints one JSON line.
 import { generate } from '../engine/index.ts';
-import { billingBinding } from '../scenarios/billing/billing-binding.ts';
+import { billingBinding } from '../bindings/billing/billing-binding.ts';
 import { installSignalHandlers } from '../engine/util/exit-cleanup.ts';
 
 // Interrupted (Ctrl-C in `npm run bench`), it drops the database it created, as `sim generate` does.

@@ -4,7 +4,7 @@ import { generate, readSnapshot, diffSnapshots, formatDiff } from '../engine/ind
 import { checkSnapshots } from '../engine/commands/check-snapshots.ts';
 import { verifySnapshot } from '../engine/commands/verify-snapshot.ts';
 import { restoreToServer } from '../engine/snapshot/restore-server.ts';
-import { billingBinding } from '../scenarios/billing/billing-binding.ts';
+import { billingBinding } from '../bindings/billing/billing-binding.ts';
 import { resolveScenario } from './resolve-scenario.ts';
 import { UsageError } from './usage-error.ts';
 

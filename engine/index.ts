@@ -6,6 +6,7 @@ export { sample, sampleInt, type Distribution } from './rng/distribution.ts';
 export { fakerFor } from './rng/faker-for.ts';
 export { installSeededGlobals } from './rng/seeded-globals.ts';
 export { SimClock } from './clock/sim-clock.ts';
+export { SECOND_MS, MINUTE_MS, HOUR_MS, DAY_MS } from './clock/time.ts';
 export { Scheduler, SimulationLimitError } from './scheduler/scheduler.ts';
 export { EventQueue, compareEvents, type SimEvent } from './scheduler/event-queue.ts';
 export { vendorStub, type StubRequest, type StubReply } from './vendors/vendor-stub.ts';

@@ -16,7 +16,7 @@ export {
   didYouMean,
   levenshtein,
   formatPath,
-  type Schema,
-  type OptionalSchema,
+  type Validator,
+  type OptionalValidator,
   type Infer,
-} from './schema.ts';
+} from './validator.ts';

@@ -79,7 +79,7 @@ function describeYamlError(e: YAMLError, text: string): string {
  * can get wrong at the YAML level is a ConfigError with file:line:column before any value is used:
  * syntax, duplicate keys, tab indentation, size, alias expansion, depth, NUL bytes, several
  * documents, an empty file, or a root that is not a mapping. YAML 1.1 readings (`no` -> false,
- * `0042` -> octal) do not happen in 1.2; the schema validator refuses them where they would
+ * `0042` -> octal) do not happen in 1.2; the validator refuses them where they would
  * surprise a reader (see `sourceOf`).
  */
 export function loadYaml(text: string, file: string, limits: Partial<YamlLimits> = {}): LoadedYaml {

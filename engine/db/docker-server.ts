@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID } from 'testcontainers';
 import { trustContainerHost } from '../safety/server-target.ts';
-import { spawnReaper } from '../util/spawn-reaper.ts';
+import { REAPER_LABEL, startDockerReaper } from '../reaper/reaper.ts';
 import { postgresImage } from './postgres-image.ts';
 import type { ToolRunner } from './server-database.ts';
 
@@ -46,10 +45,7 @@ export interface DockerPostgres {
 }
 
 const PGDATA = '/var/lib/postgresql/data';
-const REAPER = fileURLToPath(new URL('./docker-reaper-child.mjs', import.meta.url));
 export const VOLUME_LABEL = 'org.facade-sim.purpose';
-/** Labels the container and volume of one start, for its reaper. */
-const REAPER_LABEL = 'org.facade-sim.reaper';
 const VOLUME_PURPOSE = 'test-data-directory';
 // Docker's `--tmpfs` accepts only a few options (not huge=), but the local volume driver hands
 // its `o` to mount(2) as given. The flags and mode are those `--tmpfs` uses; the entrypoint
@@ -66,7 +62,7 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
   const client = await getContainerRuntimeClient();
   const { dockerode } = client.container;
   const token = randomBytes(8).toString('hex');
-  const reaper = options.outlivesProcess ? undefined : startReaper(await daemonEndpoint(dockerode), token);
+  const reaper = options.outlivesProcess ? undefined : await dockerReaper(dockerode, token);
   const builder = () =>
     new PostgreSqlContainer(image)
       .withLabels({ ...options.labels, ...(options.outlivesProcess ? {} : { [REAPER_LABEL]: token }) })
@@ -192,15 +188,11 @@ async function removeVolume(dockerode: Dockerode, name: string): Promise<void> {
     .catch(() => {});
 }
 
-/**
- * The reaper process (docker-reaper-child.mjs), detached so that it outlives this one. It holds
- * the read end of a pipe from this process: "done" stands it down; the pipe closing without it
- * (this process died) makes it remove everything labelled with the token. None for a daemon it
- * cannot reach with plain HTTP (TLS, ssh).
- */
-function startReaper(daemon: { path: string } | { host: string; port: number } | undefined, token: string) {
+/** None for a daemon the reaper cannot reach with plain HTTP (TLS, ssh). */
+async function dockerReaper(dockerode: Dockerode, token: string) {
+  const daemon = await daemonEndpoint(dockerode);
   if (!daemon) return undefined;
-  return spawnReaper(REAPER, [token, 'path' in daemon ? daemon.path : `${daemon.host}:${daemon.port}`]);
+  return startDockerReaper('path' in daemon ? daemon.path : `${daemon.host}:${daemon.port}`, token);
 }
 
 async function daemonEndpoint(

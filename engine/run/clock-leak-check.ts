@@ -1,4 +1,5 @@
 import type { SimDatabase } from '../db/sim-database.ts';
+import { DAY_MS } from '../clock/time.ts';
 
 export class ClockLeakError extends Error {
   readonly exitCode = 5;
@@ -23,7 +24,7 @@ export async function checkClockLeaks(
   options: ClockLeakOptions = {},
 ): Promise<void> {
   const future = new Set(options.futureColumns ?? []);
-  const futureToMs = toMs + (options.maxFutureDays ?? 0) * 86_400_000;
+  const futureToMs = toMs + (options.maxFutureDays ?? 0) * DAY_MS;
   const columns = await db.query<{ q: string; col: string; key: string }>(`
     SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS q, quote_ident(a.attname) AS col, c.relname || '.' || a.attname AS key
       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace

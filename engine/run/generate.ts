@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SimClock } from '../clock/sim-clock.ts';
+import { DAY_MS } from '../clock/time.ts';
 import { openEngine } from '../db/open-engine.ts';
 import type { EngineKind, SimDatabase } from '../db/sim-database.ts';
 import { RandomStream } from '../rng/random-stream.ts';
@@ -49,8 +50,6 @@ export interface GenerateResult {
   phasesMs: Record<string, number>;
   events: number;
 }
-
-const DAY_MS = 86_400_000;
 
 export function reproduceCommand(o: GenerateOptions, s: Pick<LoadedScenario, 'seed' | 'days'>): string {
   const parts = ['npx sim generate', o.scenarioFile, `--seed ${s.seed}`, `--days ${s.days}`, `--engine ${o.engine}`];

@@ -1,3 +1,5 @@
+import { DAY_MS } from '../clock/time.ts';
+
 /** Progress on a TTY (one rewritten line); plain lines, one per simulated day, in CI and pipes. */
 export function createProgress(out: NodeJS.WriteStream, totalDays: number, startMs: number, quiet = false) {
   const tty = Boolean(out.isTTY) && !process.env.CI;
@@ -7,7 +9,7 @@ export function createProgress(out: NodeJS.WriteStream, totalDays: number, start
   return {
     update(nowMs: number, events: number, rows?: number) {
       if (quiet) return;
-      const day = Math.floor((nowMs - startMs) / 86_400_000);
+      const day = Math.floor((nowMs - startMs) / DAY_MS);
       const elapsedS = (performance.now() - began) / 1000;
       const rate = events / Math.max(elapsedS, 0.001);
       const etaS = day > 0 ? (elapsedS / day) * (totalDays - day) : NaN;

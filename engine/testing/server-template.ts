@@ -5,7 +5,7 @@ import { connectExplicit, parseServerUrl, serverUrl } from '../safety/index.ts';
 import { restoreToServer } from '../snapshot/restore-server.ts';
 import { DUMP_FILE, readSnapshot } from '../snapshot/snapshot-files.ts';
 import type { ToolRunner } from '../db/server-database.ts';
-import type { CloneReaper } from './clone-reaper.ts';
+import type { Reaper } from '../reaper/reaper.ts';
 
 export interface TemplateOptions {
   tools?: ToolRunner;
@@ -131,7 +131,7 @@ export async function cloneTemplate(
   adminUrl: string,
   template: string,
   strategy: 'FILE_COPY' | 'WAL_LOG' | null,
-  reaper?: CloneReaper,
+  reaper?: Reaper,
 ): Promise<ServerClone> {
   const target = parseServerUrl(adminUrl);
   const name = `${template.replace(/^sim_tpl_/, 'sim_t_').slice(0, 40)}_${randomBytes(5).toString('hex')}`;

@@ -8,7 +8,7 @@ import { readSnapshot } from '../snapshot/snapshot-files.ts';
 import { restoreIntoPglite } from '../snapshot/restore-pglite.ts';
 import { createPglite } from '../db/pglite-boot.ts';
 import { cloneTemplate, ensureTemplate, rebindMarker, type ServerClone } from './server-template.ts';
-import { startCloneReaper, type CloneReaper } from './clone-reaper.ts';
+import { startPostgresReaper, type Reaper } from '../reaper/reaper.ts';
 
 export type Via = 'url' | 'docker' | 'pglite';
 export type Isolation = 'clone' | 'transaction';
@@ -57,7 +57,7 @@ interface ServerState {
    * Drops this process's clones if it dies before it does (Ctrl-C on vitest skips afterAll); a
    * server you run only: the docker via's clones go with its container.
    */
-  reaper: CloneReaper | undefined;
+  reaper: Reaper | undefined;
 }
 
 const serverStates = new Map<string, Promise<ServerState>>();
@@ -124,7 +124,7 @@ async function serverState(
         strategy,
         drops: [],
         ready: [],
-        reaper: via === 'url' ? startCloneReaper(target) : undefined,
+        reaper: via === 'url' ? startPostgresReaper(target) : undefined,
       };
     })();
     serverStates.set(key, state);

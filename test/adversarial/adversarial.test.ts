@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { http as mswHttp, HttpResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBillingScenario } from '../../scenarios/billing/scenario-schema.ts';
+import { loadBillingScenario } from '../../bindings/billing/scenario-schema.ts';
 import { ConfigError } from '../../engine/config/index.ts';
 import { readSnapshot } from '../../engine/snapshot/snapshot-files.ts';
 import { canonicalJson, sha256 } from '../../engine/snapshot/manifest.ts';

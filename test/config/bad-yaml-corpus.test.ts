@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadYaml, validate } from '../../engine/config/index.ts';
-import { sampleSchema } from './sample-schema.ts';
+import { sampleSchema } from './sample-validator.ts';
 
 const DIR = join(import.meta.dirname, '../fixtures/bad-yaml');
 const files = readdirSync(DIR)

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate, type AppBinding } from '../../engine/index.ts';
-import { billingBinding } from '../../scenarios/billing/billing-binding.ts';
+import { billingBinding } from '../../bindings/billing/billing-binding.ts';
 import { REPO, SERVER_URL } from '../support/run-sim.ts';
 
 const TINY = join(REPO, 'test/fixtures/scenarios/tiny.yaml');

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closeSnapshotDatabases, snapshotDatabase, type TestDatabase } from 'facade-sim/testing';
 import { createBillingFacade, prorationCents, schema, INVARIANTS } from '../../domain/index.ts';
-import { vendorConfig } from '../../scenarios/billing/vendors/vendor-config.ts';
+import { vendorConfig } from '../../bindings/billing/vendor-stubs/vendor-config.ts';
 import { readSnapshot } from '../../engine/snapshot/snapshot-files.ts';
 
 const SNAPSHOT = 'snapshots/baseline-45d';

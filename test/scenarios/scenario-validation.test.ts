@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../engine/config/index.ts';
-import { loadBillingScenario } from '../../scenarios/billing/scenario-schema.ts';
+import { loadBillingScenario } from '../../bindings/billing/scenario-schema.ts';
 import { REPO, runSim } from '../support/run-sim.ts';
 import { BAD_SCENARIOS, BASE, replace, variant } from '../fixtures/bad-scenarios.ts';
 

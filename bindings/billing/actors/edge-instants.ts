@@ -1,4 +1,4 @@
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../../../engine/index.ts';
 
 /**
  * Instants where date arithmetic breaks: month ends (last millisecond), and the UTC instants of

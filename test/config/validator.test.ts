@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ConfigError, ConfigErrors, loadYaml, t, validate } from '../../engine/config/index.ts';
-import { SAMPLE_YAML, sampleSchema, type SampleScenario } from './sample-schema.ts';
+import { SAMPLE_YAML, sampleSchema, type SampleScenario } from './sample-validator.ts';
 
 const FILE = 'scenarios/foo.yaml';
 const load = (text: string) => validate(sampleSchema, loadYaml(text, FILE), FILE);

@@ -9,8 +9,8 @@ interface Ctx {
   file: string;
 }
 
-/** A node of the schema: checks a value at a path, records problems with positions, returns the value. */
-export interface Schema<T = unknown> {
+/** A validator: checks a value at a path, records problems with positions, returns the value. */
+export interface Validator<T = unknown> {
   /** How the expected value is described in messages ("a number between 0 and 1"). */
   readonly expected: string;
   readonly optional?: boolean;
@@ -20,17 +20,17 @@ export interface Schema<T = unknown> {
 }
 
 /** A key that may be absent (and has no default): its object property becomes `key?: T`. */
-export interface OptionalSchema<T> extends Schema<T | undefined> {
+export interface OptionalValidator<T> extends Validator<T | undefined> {
   readonly optional: true;
 }
 
-/** The TypeScript type a schema validates to: `type Scenario = Infer<typeof scenarioSchema>`. */
-export type Infer<S> = S extends Schema<infer T> ? T : never;
+/** The TypeScript type a validator accepts: `type Scenario = Infer<typeof scenarioValidator>`. */
+export type Infer<S> = S extends Validator<infer T> ? T : never;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
-type ObjectOf<S extends Record<string, Schema<any>>> = Simplify<
-  { [K in keyof S as S[K] extends OptionalSchema<any> ? never : K]: Infer<S[K]> } & {
-    [K in keyof S as S[K] extends OptionalSchema<any> ? K : never]?: Exclude<Infer<S[K]>, undefined>;
+type ObjectOf<S extends Record<string, Validator<any>>> = Simplify<
+  { [K in keyof S as S[K] extends OptionalValidator<any> ? never : K]: Infer<S[K]> } & {
+    [K in keyof S as S[K] extends OptionalValidator<any> ? K : never]?: Exclude<Infer<S[K]>, undefined>;
   }
 >;
 
@@ -105,7 +105,7 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME =
   /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(:([0-5]\d)(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 
-function number(o: { min?: number; max?: number; integer?: boolean } = {}): Schema<number> {
+function number(o: { min?: number; max?: number; integer?: boolean } = {}): Validator<number> {
   const range =
     o.min !== undefined && o.max !== undefined
       ? ` between ${o.min} and ${o.max}`
@@ -151,7 +151,7 @@ function number(o: { min?: number; max?: number; integer?: boolean } = {}): Sche
 
 function string(
   o: { minLength?: number; maxLength?: number; pattern?: RegExp; patternHint?: string } = {},
-): Schema<string> {
+): Validator<string> {
   const expected = o.patternHint ?? 'a string';
   return {
     expected,
@@ -175,7 +175,7 @@ function string(
   };
 }
 
-function boolean(): Schema<boolean> {
+function boolean(): Validator<boolean> {
   return {
     expected: 'true or false',
     check(v, path, ctx) {
@@ -187,7 +187,7 @@ function boolean(): Schema<boolean> {
   };
 }
 
-function enumOf<const V extends string>(values: readonly V[]): Schema<V> {
+function enumOf<const V extends string>(values: readonly V[]): Validator<V> {
   const expected = `one of ${values.map((x) => `'${x}'`).join(', ')}`;
   return {
     expected,
@@ -201,7 +201,7 @@ function enumOf<const V extends string>(values: readonly V[]): Schema<V> {
   };
 }
 
-function literal<const V extends string | number | boolean | null>(value: V): Schema<V> {
+function literal<const V extends string | number | boolean | null>(value: V): Validator<V> {
   const expected = JSON.stringify(value);
   return {
     expected,
@@ -213,7 +213,7 @@ function literal<const V extends string | number | boolean | null>(value: V): Sc
 }
 
 /** A calendar date "2026-02-20" or an instant with a zone; a local time without a zone would differ per machine. */
-function date(): Schema<string> {
+function date(): Validator<string> {
   const expected = 'an ISO date like 2026-02-20 or a date-time with a zone like "2026-02-20T09:30:00Z"';
   return {
     expected,
@@ -229,7 +229,7 @@ function date(): Schema<string> {
 }
 
 /** An ISO-8601 instant with a zone, e.g. "2026-02-20T00:00:00Z" (quoted or plain). Kept for scenario loaders that need a time, not a day. */
-function instant(): Schema<string> {
+function instant(): Validator<string> {
   const expected = 'an ISO-8601 instant with a zone, e.g. "2026-02-20T00:00:00Z"';
   return {
     expected,
@@ -244,7 +244,7 @@ function instant(): Schema<string> {
   };
 }
 
-function array<T>(item: Schema<T>, o: { minItems?: number; maxItems?: number } = {}): Schema<T[]> {
+function array<T>(item: Validator<T>, o: { minItems?: number; maxItems?: number } = {}): Validator<T[]> {
   return {
     expected: `a list of ${item.expected}`,
     check(v, path, ctx) {
@@ -263,10 +263,10 @@ function array<T>(item: Schema<T>, o: { minItems?: number; maxItems?: number } =
   };
 }
 
-function object<S extends Record<string, Schema<any>>>(
+function object<S extends Record<string, Validator<any>>>(
   shape: S,
   o: { refine?: (value: ObjectOf<S>, report: (path: Path, problem: string) => void) => void } = {},
-): Schema<ObjectOf<S>> {
+): Validator<ObjectOf<S>> {
   const known = Object.keys(shape);
   const expected = `a mapping with ${known.slice(0, 4).join(', ')}${known.length > 4 ? ', …' : ''}`;
   return {
@@ -308,9 +308,9 @@ function object<S extends Record<string, Schema<any>>>(
 }
 
 function record<T>(
-  value: Schema<T>,
+  value: Validator<T>,
   o: { keyPattern?: RegExp; keyHint?: string; minKeys?: number } = {},
-): Schema<Record<string, T>> {
+): Validator<Record<string, T>> {
   const expected = `a mapping of ${o.keyHint ?? 'names'} to ${value.expected}`;
   return {
     expected,
@@ -335,9 +335,9 @@ function record<T>(
   };
 }
 
-function optional<T>(s: Schema<T>): OptionalSchema<T>;
-function optional<T>(s: Schema<T>, defaultValue: NoInfer<T>): Schema<T>;
-function optional<T>(s: Schema<T>, defaultValue?: T): Schema<T | undefined> {
+function optional<T>(s: Validator<T>): OptionalValidator<T>;
+function optional<T>(s: Validator<T>, defaultValue: NoInfer<T>): Validator<T>;
+function optional<T>(s: Validator<T>, defaultValue?: T): Validator<T | undefined> {
   return {
     expected: s.expected,
     description: s.description,
@@ -347,7 +347,7 @@ function optional<T>(s: Schema<T>, defaultValue?: T): Schema<T | undefined> {
   };
 }
 
-function describe<T, S extends Schema<T>>(s: S, text: string): S {
+function describe<T, S extends Validator<T>>(s: S, text: string): S {
   return { ...s, description: text, check: (v: unknown, p: Path, c: Ctx) => s.check(v, p, c) } as S;
 }
 
@@ -356,7 +356,7 @@ function describe<T, S extends Schema<T>>(s: S, text: string): S {
  * alternative that got furthest: fewest problems, where a wrong literal/tag counts as a mismatch of
  * the whole alternative rather than a small mistake in it.
  */
-function union<const U extends readonly Schema<any>[]>(alternatives: U): Schema<Infer<U[number]>> {
+function union<const U extends readonly Validator<any>[]>(alternatives: U): Validator<Infer<U[number]>> {
   const expected = alternatives.map((a) => a.expected).join(' or ');
   return {
     expected,
@@ -382,7 +382,7 @@ function union<const U extends readonly Schema<any>[]>(alternatives: U): Schema<
  * Alternatives picked by a tag key (`kind: uniform`): errors are then about the chosen variant,
  * and a wrong tag gets a did-you-mean, which a plain union cannot give.
  */
-function tagged<S extends Record<string, Schema<any>>>(tag: string, variants: S): Schema<Infer<S[keyof S]>> {
+function tagged<S extends Record<string, Validator<any>>>(tag: string, variants: S): Validator<Infer<S[keyof S]>> {
   const kinds = Object.keys(variants);
   const expected = `a mapping with ${tag}: ${kinds.join(' | ')}`;
   return {
@@ -472,7 +472,7 @@ function distribution() {
   });
 }
 
-/** The schema DSL. Build a schema once at module level, then `validate(schema, loadYaml(text, file), file)`. */
+/** The validator DSL. Build a validator once at module level, then `validate(validator, loadYaml(text, file), file)`. */
 export const t = {
   number,
   string,
@@ -495,10 +495,10 @@ export const t = {
 
 export { rate, distribution, weighted };
 
-/** Checks the loaded YAML against `schema`; every problem (with file:line:col) is thrown at once as ConfigErrors. */
-export function validate<S extends Schema<any>>(schema: S, loaded: LoadedYaml, file: string): Infer<S> {
+/** Checks the loaded YAML against `validator`; every problem (with file:line:col) is thrown at once as ConfigErrors. */
+export function validate<S extends Validator<any>>(validator: S, loaded: LoadedYaml, file: string): Infer<S> {
   const ctx: Ctx = { problems: [], loaded, file };
-  const value = schema.check(loaded.value, [], ctx);
+  const value = validator.check(loaded.value, [], ctx);
   if (ctx.problems.length) throw new ConfigErrors(ctx.problems);
   return value;
 }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { sampleInt, type AppBinding, type SimContext, type SimDatabase } from '../../engine/index.ts';
+import { DAY_MS, HOUR_MS, sampleInt, type AppBinding, type SimContext, type SimDatabase } from '../../engine/index.ts';
 import {
   checkInvariants,
   createBillingFacade,
@@ -16,15 +16,15 @@ import { loadBillingScenario } from './scenario-schema.ts';
 import { TenantActor, type WorldState } from './actors/tenant-actor.ts';
 import { edgeInstants } from './actors/edge-instants.ts';
 import { idSource } from './id-source.ts';
-import { paymentsStub } from './vendors/payments-stub.ts';
-import { emailStub, searchStub, webhookStub } from './vendors/messaging-stubs.ts';
-import { vendorConfig, vendorNames } from './vendors/vendor-config.ts';
+import { paymentsStub } from './vendor-stubs/payments-stub.ts';
+import { emailStub, searchStub, webhookStub } from './vendor-stubs/messaging-stubs.ts';
+import { vendorConfig, vendorNames } from './vendor-stubs/vendor-config.ts';
 import { tenantKey } from './tenant-key.ts';
 
-const DAY_MS = 86_400_000;
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 /** Where scenario files live; SIM_SCENARIOS_DIR points elsewhere (a fork of the scenarios, a test copy). */
-export const SCENARIOS_DIR = process.env.SIM_SCENARIOS_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '..');
+export const SCENARIOS_DIR =
+  process.env.SIM_SCENARIOS_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scenarios');
 
 /** The billing app's drizzle database over whichever driver the engine opened. */
 export function billingDb(db: SimDatabase): BillingDb {
@@ -88,7 +88,7 @@ export async function startBillingWorld(
     // The app's ingest consumer flushes every minute in production; hourly here keeps a day's
     // telemetry in ~12 statements per table instead of one per tenant (rows and their times are
     // the same either way, only surrogate id order follows the flush).
-    ingestFlushMs: 3_600_000,
+    ingestFlushMs: HOUR_MS,
   });
   const world: WorldState = { emails: [], refusals: new Map() };
   const tenants: TenantActor[] = [];

@@ -1,11 +1,10 @@
 import type { Faker } from '@faker-js/faker';
-import { sample, sampleInt, type RandomStream, type SimContext } from '../../../engine/index.ts';
+import { HOUR_MS, sample, sampleInt, type RandomStream, type SimContext } from '../../../engine/index.ts';
 import type { BillingFacade } from '../../../domain/index.ts';
 import type { BillingScenario } from '../scenario-types.ts';
 import { caseVariant, emailLocalPart, localeFaker } from './people.ts';
 import { requestContext } from './request-context.ts';
 
-const DAY_MS = 86_400_000;
 const COUNTRIES: Record<string, string[]> = {
   USD: ['US', 'US', 'US', 'CA', 'AU', 'JP'],
   EUR: ['DE', 'FR', 'NL', 'ES', 'IE'],
@@ -332,8 +331,6 @@ export class TenantActor {
 
   static dayOffsetMs(rng: RandomStream): number {
     // Business hours skew: most tenant activity between 08:00 and 20:00 UTC.
-    return Math.floor((8 + rng.next() * 12) * 3_600_000 + rng.int(0, 59_999));
+    return Math.floor((8 + rng.next() * 12) * HOUR_MS + rng.int(0, 59_999));
   }
 }
-
-export { DAY_MS };
