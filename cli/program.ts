@@ -1,46 +1,76 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-
-import { generate, readSnapshot, diffSnapshots, formatDiff } from '../engine/index.ts';
+import { diffSnapshots, formatDiff, generate, readSnapshot } from '../engine/index.ts';
 import { checkSnapshots } from '../engine/commands/check-snapshots.ts';
 import { verifySnapshot } from '../engine/commands/verify-snapshot.ts';
 import { restoreToServer } from '../engine/snapshot/restore-server.ts';
-import { billingBinding } from '../bindings/billing/billing-binding.ts';
+import {
+  displayPath,
+  loadBinding,
+  loadConfig,
+  pickApp,
+  type LoadedConfig,
+  type ResolvedApp,
+} from '../engine/config/sim-config.ts';
+import { commandFor } from './command-for.ts';
 import { resolveScenario } from './resolve-scenario.ts';
-import { UsageError } from './usage-error.ts';
 
-const int = (name: string) => (v: string) => {
-  if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number, got '${v}'`);
-  return Number(v);
-};
+const int =
+  (name: string, min = 0) =>
+  (v: string) => {
+    if (!/^\d+$/.test(v) || Number(v) < min) {
+      throw new InvalidArgumentError(
+        `${name} must be a whole number${min > 0 ? ` of at least ${min}` : ''}, got '${v}'`,
+      );
+    }
+    return Number(v);
+  };
 
 const EXIT_CODES = `
 Exit codes:
   0 ok   1 unexpected error   2 usage or scenario error   3 safety refusal
-  4 unstubbed egress   5 integrity (hash, stale schema, non-determinism, clock leak)
+  4 unstubbed egress   5 integrity (hash, stale snapshot, non-determinism, clock leak)
   6 output directory locked   130/143 interrupted (SIGINT/SIGTERM)`;
+
+const BACKENDS = ['pglite', 'postgres', 'docker'] as const;
+
+interface AppOptions {
+  app?: string;
+  config?: string;
+}
+
+/** The config, the app a command works on and its binding. */
+async function appContext(o: AppOptions): Promise<{ config: LoadedConfig; app: ResolvedApp }> {
+  const config = await loadConfig({ cwd: process.cwd(), file: o.config });
+  return { config, app: pickApp(config, o.app) };
+}
 
 /** The `sim` program: thin, every command calls an engine function. */
 export function buildProgram(): Command {
   const program = new Command('sim')
     .description('facade-sim: production-shaped PostgreSQL snapshots that were never production data')
     .showHelpAfterError('(run sim <command> --help for usage)')
-    .addHelpText('after', EXIT_CODES);
+    .addHelpText('after', EXIT_CODES)
+    // Set before any command is added: subcommands copy these settings when they are created.
+    .exitOverride()
+    .configureHelp({ sortOptions: false });
+  const appOptions = (cmd: Command) =>
+    cmd
+      .option('--app <name>', 'which app of sim.config.ts (default: the first)')
+      .option('--config <file>', 'the config file (default: sim.config.ts here or in a folder above)');
 
-  program
-    .command('generate')
-    .description(
-      'simulate a scenario through the app facade and write snapshots/<scenario>/ (dump.sql, manifest.json, side-effects.jsonl)',
-    )
-    .argument('[scenario]', 'scenario name or YAML file', 'baseline-45d')
-    .option('--days <n>', "simulated days (default: the scenario file's days)", int('--days'))
+  appOptions(
+    program
+      .command('generate')
+      .description('simulate a scenario through the app facade and write <snapshots>/<scenario>/')
+      .argument('[scenario]', "scenario name or YAML file (default: the app's defaultScenario)"),
+  )
+    .option('--days <n>', "simulated days (default: the scenario file's days)", int('--days', 1))
     .option('--seed <seed>', "seed (default: the scenario file's seed)")
-    .option('--out <dir>', 'output directory', 'snapshots')
-    .addOption(
-      new Option('--engine <engine>', 'database engine').choices(['pglite', 'postgres', 'docker']).default('pglite'),
-    )
-    .option('--database-url <url>', 'postgres engine: a server you own; the run creates its own sim_ database there')
+    .option('--out <dir>', "snapshots folder (default: the app's, from sim.config.ts)")
+    .addOption(new Option('--backend <backend>', 'where the database lives').choices(BACKENDS).default('pglite'))
+    .option('--database-url <url>', 'postgres backend: a server you own; the run creates its own sim_ database there')
     .option('--allow-remote-host <host...>', 'allow a non-loopback database host, by exact name')
-    .option('--max-events <n>', 'abort after this many events', int('--max-events'))
+    .option('--max-events <n>', 'abort after this many events', int('--max-events', 1))
     .option(
       '--chaos-latency-ms <n>',
       'inject random real-time latency up to n ms into database and vendor calls',
@@ -48,19 +78,22 @@ export function buildProgram(): Command {
     )
     .option('--strict-random', 'fail if app code calls Math.random or crypto.randomUUID during the run')
     .option('--quiet', 'no progress output')
-    .action(async (scenario: string, o) => {
-      await generate(billingBinding, {
-        scenarioFile: resolveScenario(scenario, billingBinding.scenariosDir),
+    .action(async (scenario: string | undefined, o) => {
+      const { config, app } = await appContext(o);
+      const binding = await loadBinding(app);
+      await generate(binding, {
+        scenarioFile: resolveScenario(scenario ?? app.defaultScenario, app, config),
         seed: o.seed,
         days: o.days,
-        outDir: o.out,
-        engine: o.engine,
+        outDir: o.out ?? app.snapshotsDir,
+        engine: o.backend,
         databaseUrl: o.databaseUrl,
         allowRemoteHosts: o.allowRemoteHost,
         maxEvents: o.maxEvents,
         chaosLatencyMs: o.chaosLatencyMs,
         strictRandom: o.strictRandom,
         quiet: o.quiet,
+        reproduce: (args) => commandFor('generate', args, { app, config }),
       });
     });
 
@@ -73,11 +106,15 @@ export function buildProgram(): Command {
       'server to restore on (its own database is never written)',
       'postgres://postgres@127.0.0.1:5432/postgres',
     )
-    .addOption(new Option('--engine <engine>', 'where to restore').choices(['postgres', 'docker']).default('postgres'))
+    .option('--allow-remote-host <host...>', 'allow a non-loopback database host, by exact name')
+    .addOption(
+      new Option('--backend <backend>', 'where to restore').choices(['postgres', 'docker']).default('postgres'),
+    )
     .action(async (dir: string, o) => {
-      if (o.engine === 'docker') {
+      if (o.backend === 'docker') {
         const { restoreToDocker } = await import('../engine/snapshot/restore-docker.ts');
         const r = await restoreToDocker(dir);
+        process.stderr.write(`restored ${dir} into container ${r.containerId.slice(0, 12)} (left running)\n`);
         process.stdout.write(`${r.url}\n`);
         return;
       }
@@ -86,53 +123,79 @@ export function buildProgram(): Command {
       process.stdout.write(`${r.url}\n`);
     });
 
-  program
-    .command('verify')
-    .description('regenerate each snapshot in a fresh database and compare bytes (exit 5 on any difference)')
-    .argument('[snapshot-dirs...]', 'snapshot directories (default: every one under snapshots/)')
-    .action(async (dirs: string[]) => {
-      const list = dirs.length ? dirs : checkSnapshots(billingBinding, 'snapshots').fresh;
+  appOptions(
+    program
+      .command('verify')
+      .description('regenerate each snapshot in a fresh database and compare bytes (exit 5 on any difference)')
+      .argument('[snapshot-dirs...]', "snapshot directories (default: every one in the app's snapshots folder)"),
+  )
+    .addOption(new Option('--backend <backend>', 'where to regenerate (default: as recorded)').choices(BACKENDS))
+    .option('--database-url <url>', 'postgres backend: a server you own')
+    .action(async (dirs: string[], o) => {
+      const { config, app } = await appContext(o);
+      const binding = await loadBinding(app);
+      const regenerate = (name: string) => commandFor('generate', [name], { app, config });
+      const list = dirs.length ? dirs : checkSnapshots(binding, app, regenerate).fresh;
       for (const dir of list) {
-        await verifySnapshot(billingBinding, dir, { log: () => {} });
+        await verifySnapshot(binding, dir, {
+          scenariosDir: app.scenariosDir,
+          engine: o.backend,
+          databaseUrl: o.databaseUrl,
+          log: () => {},
+        });
         process.stdout.write(`ok ${dir}: regenerated bytes identical\n`);
       }
     });
 
-  program
-    .command('check')
-    .description('exit 5 when a committed snapshot is stale (schema, scenario or generator changed)')
-    .option('--snapshots <dir>', 'snapshots directory', 'snapshots')
-    .action((o) => {
-      const { fresh, stale } = checkSnapshots(billingBinding, o.snapshots);
-      for (const f of fresh) process.stdout.write(`fresh ${f}\n`);
+  appOptions(
+    program
+      .command('check')
+      .description(
+        "exit 5 when a committed snapshot is stale (schema, scenario or generator changed); every app's unless --app",
+      ),
+  ).action(async (o) => {
+    const config = await loadConfig({ cwd: process.cwd(), file: o.config });
+    const apps = o.app ? [pickApp(config, o.app)] : config.apps;
+    let staleCount = 0;
+    for (const app of apps) {
+      const binding = await loadBinding(app);
+      const regenerate = (name: string) => commandFor('generate', [name], { app, config });
+      const { fresh, stale } = checkSnapshots(binding, app, regenerate);
+      for (const f of fresh) process.stdout.write(`fresh ${displayPath(f)}\n`);
       for (const s of stale) {
-        process.stdout.write(`STALE ${s.dir}: ${s.reasons.join('; ')}\n  regenerate: ${s.regenerate}\n`);
+        process.stdout.write(`STALE ${displayPath(s.dir)}: ${s.reasons.join('; ')}\n  regenerate: ${s.regenerate}\n`);
       }
-      if (stale.length) {
-        process.stdout.write(`${stale.length} stale snapshot(s); regenerate and commit them.\n`);
-        process.exitCode = 5;
-      }
-    });
+      staleCount += stale.length;
+    }
+    if (staleCount) {
+      process.stdout.write(`${staleCount} stale snapshot(s); regenerate and commit them.\n`);
+      process.exitCode = 5;
+    }
+  });
 
-  program
-    .command('diff')
-    .description('summarise what changed between two snapshots: row counts, tenants, distribution shifts')
-    .argument('<old>', 'old snapshot directory')
-    .argument('<new>', 'new snapshot directory')
-    .action((a: string, b: string) => {
-      const sa = readSnapshot(a);
-      const sb = readSnapshot(b);
-      process.stdout.write(
-        formatDiff(diffSnapshots(sa.dumpText, sb.dumpText, sa.manifest, sb.manifest, billingBinding.tenantKey)) + '\n',
-      );
-    });
+  appOptions(
+    program
+      .command('diff')
+      .description('summarise what changed between two snapshots: row counts, tenants, distribution shifts')
+      .argument('<old>', 'old snapshot directory')
+      .argument('<new>', 'new snapshot directory'),
+  ).action(async (a: string, b: string, o) => {
+    const { app } = await appContext(o);
+    const binding = await loadBinding(app);
+    const sa = readSnapshot(a);
+    const sb = readSnapshot(b);
+    const diff = diffSnapshots(sa.dumpText, sb.dumpText, sa.manifest, sb.manifest, binding.tenantKey);
+    process.stdout.write(formatDiff(diff) + '\n');
+    if (!binding.tenantKey) {
+      process.stdout.write(`  (no tenant summary: app '${app.name}' declares no tenantKey in its binding)\n`);
+    }
+  });
 
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -145,7 +208,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const code = typeof e.exitCode === 'number' ? e.exitCode : 1;
-    process.stderr.write(`sim: ${code === 1 && !(e instanceof UsageError) ? (e.stack ?? e.message) : e.message}\n`);
+    process.stderr.write(`sim: ${code === 1 ? (e.stack ?? e.message) : e.message}\n`);
     return code;
   }
 }

@@ -1,26 +1,40 @@
-// Public API of the generic engine. Applications plug in through AppBinding; nothing here knows
-// about any particular application.
+// facade-sim: the generic engine. An application plugs in through one AppBinding; nothing here
+// knows about any particular application.
+
+/* Writing a binding: the contract */
+export type { AppBinding, LoadedScenario, SimContext } from './run/app-binding.ts';
+
+/* Writing a binding: scenario files */
+export {
+  defineScenarioFormat,
+  loadScenario,
+  scenarioBase,
+  MAX_HISTORY_YEARS,
+  type Scenario,
+  type ScenarioBase,
+  type ScenarioFormat,
+} from './config/scenario-file.ts';
+export { t, rate, distribution, weighted, validate, type Validator, type Infer } from './config/validator.ts';
+export { loadYaml } from './config/load-yaml.ts';
+export { ConfigError, type ConfigProblem } from './config/config-error.ts';
+
+/* Writing a binding: randomness, time and the event loop */
 export { RandomStream } from './rng/random-stream.ts';
-export { hashLabel } from './rng/hash-label.ts';
 export { sample, sampleInt, type Distribution } from './rng/distribution.ts';
 export { fakerFor } from './rng/faker-for.ts';
-export { installSeededGlobals } from './rng/seeded-globals.ts';
 export { SimClock } from './clock/sim-clock.ts';
 export { SECOND_MS, MINUTE_MS, HOUR_MS, DAY_MS } from './clock/time.ts';
 export { Scheduler, SimulationLimitError } from './scheduler/scheduler.ts';
-export { EventQueue, compareEvents, type SimEvent } from './scheduler/event-queue.ts';
-export { vendorStub, type StubRequest, type StubReply } from './vendors/vendor-stub.ts';
-export { startVendorHarness, UnstubbedRequestError } from './vendors/vendor-harness.ts';
+
+/* Writing a binding: vendors and the database */
+export { vendorStub, type StubRequest, type StubReply, type StubResolver } from './vendors/vendor-stub.ts';
 export { SideEffectLedger, type SideEffect } from './vendors/side-effect-ledger.ts';
 export type { SimDatabase, EngineKind } from './db/sim-database.ts';
-export { openEngine, PROJECT_ID } from './db/open-engine.ts';
-export { openPglite } from './db/pglite-database.ts';
-export { createPglite, emptyClusterImage } from './db/pglite-boot.ts';
-export type { AppBinding, LoadedScenario, SimContext } from './run/app-binding.ts';
+export type { TenantKey } from './snapshot/diff-snapshots.ts';
+
+/* Running the simulator from code (the `sim` CLI calls these) */
 export { generate, type GenerateOptions, type GenerateResult } from './run/generate.ts';
-export { schemaHash } from './run/schema-hash.ts';
-export { dumpDatabase } from './snapshot/dump-database.ts';
-export { readSnapshot, writeSnapshot, DUMP_FILE, MANIFEST_FILE, SIDE_EFFECTS_FILE } from './snapshot/snapshot-files.ts';
-export { IntegrityError, validateDumpText } from './snapshot/snapshot-validator.ts';
-export { diffSnapshots, formatDiff, type TenantKey } from './snapshot/diff-snapshots.ts';
+export { readSnapshot, type LoadedSnapshot } from './snapshot/snapshot-files.ts';
+export { diffSnapshots, formatDiff, type SnapshotDiff } from './snapshot/diff-snapshots.ts';
+export { IntegrityError } from './snapshot/snapshot-validator.ts';
 export type { Manifest } from './snapshot/manifest.ts';

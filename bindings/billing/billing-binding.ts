@@ -1,5 +1,3 @@
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { DAY_MS, HOUR_MS, sampleInt, type AppBinding, type SimContext, type SimDatabase } from '../../engine/index.ts';
@@ -11,8 +9,7 @@ import {
   schema,
   type BillingDb,
 } from '../../domain/index.ts';
-import type { BillingScenario } from './scenario-types.ts';
-import { loadBillingScenario } from './scenario-schema.ts';
+import { billingScenarioFormat, type BillingScenario } from './billing-scenario.ts';
 import { TenantActor, type WorldState } from './actors/tenant-actor.ts';
 import { edgeInstants } from './actors/edge-instants.ts';
 import { idSource } from './id-source.ts';
@@ -22,9 +19,6 @@ import { vendorConfig, vendorNames } from './vendor-stubs/vendor-config.ts';
 import { tenantKey } from './tenant-key.ts';
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-/** Where scenario files live; SIM_SCENARIOS_DIR points elsewhere (a fork of the scenarios, a test copy). */
-export const SCENARIOS_DIR =
-  process.env.SIM_SCENARIOS_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scenarios');
 
 /** The billing app's drizzle database over whichever driver the engine opened. */
 export function billingDb(db: SimDatabase): BillingDb {
@@ -40,8 +34,7 @@ export function billingDb(db: SimDatabase): BillingDb {
 export const billingBinding: AppBinding<BillingScenario> = {
   app: 'B2B SaaS billing application (domain/ createBillingFacade)',
   generatorVersion: 'billing-actors@2',
-  scenariosDir: SCENARIOS_DIR,
-  loadScenario: (file) => loadBillingScenario(file),
+  scenario: billingScenarioFormat,
   schemaFiles: () => migrationFiles(),
   migrate: (db) => migrate(billingDb(db)),
   vendorNames,

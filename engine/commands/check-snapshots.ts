@@ -13,7 +13,12 @@ export interface StaleSnapshot {
 }
 
 /** Compares each committed snapshot's recorded hashes with the code and scenario files as they are now. */
-export function checkSnapshots(binding: AppBinding, snapshotsDir: string): { fresh: string[]; stale: StaleSnapshot[] } {
+export function checkSnapshots(
+  binding: AppBinding,
+  folders: { scenariosDir: string; snapshotsDir: string },
+  regenerate: (scenario: string) => string,
+): { fresh: string[]; stale: StaleSnapshot[] } {
+  const { scenariosDir, snapshotsDir } = folders;
   const fresh: string[] = [];
   const stale: StaleSnapshot[] = [];
   const currentSchema = schemaHash(binding.schemaFiles());
@@ -24,7 +29,7 @@ export function checkSnapshots(binding: AppBinding, snapshotsDir: string): { fre
         .sort()
     : [];
   const scenarioFiles = new Set(
-    existsSync(binding.scenariosDir) ? readdirSync(binding.scenariosDir).filter((f) => f.endsWith('.yaml')) : [],
+    existsSync(scenariosDir) ? readdirSync(scenariosDir).filter((f) => f.endsWith('.yaml')) : [],
   );
   for (const name of dirs) {
     const dir = join(snapshotsDir, name);
@@ -35,7 +40,7 @@ export function checkSnapshots(binding: AppBinding, snapshotsDir: string): { fre
     } catch {
       reasons.push('manifest.json missing or unreadable');
     }
-    const file = join(binding.scenariosDir, `${name}.yaml`);
+    const file = join(scenariosDir, `${name}.yaml`);
     if (!existsSync(file)) reasons.push(`no scenario file ${file} (remove the snapshot or restore the scenario)`);
     if (manifest && existsSync(file)) {
       const scenarioHash = 'sha256:' + createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -50,7 +55,7 @@ export function checkSnapshots(binding: AppBinding, snapshotsDir: string): { fre
       }
     }
     scenarioFiles.delete(`${name}.yaml`);
-    if (reasons.length) stale.push({ dir, reasons, regenerate: `npx sim generate ${name} --out ${snapshotsDir}` });
+    if (reasons.length) stale.push({ dir, reasons, regenerate: regenerate(name) });
     else fresh.push(dir);
   }
   for (const f of [...scenarioFiles].sort()) {
@@ -58,7 +63,7 @@ export function checkSnapshots(binding: AppBinding, snapshotsDir: string): { fre
     stale.push({
       dir: join(snapshotsDir, name),
       reasons: ['scenario has no committed snapshot'],
-      regenerate: `npx sim generate ${name} --out ${snapshotsDir}`,
+      regenerate: regenerate(name),
     });
   }
   return { fresh, stale };

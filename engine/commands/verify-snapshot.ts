@@ -10,11 +10,11 @@ import { join } from 'node:path';
 export async function verifySnapshot(
   binding: AppBinding,
   dir: string,
-  options: { engine?: EngineKind; databaseUrl?: string; log?: (l: string) => void } = {},
+  options: { scenariosDir: string; engine?: EngineKind; databaseUrl?: string; log?: (l: string) => void },
 ): Promise<void> {
   const snap = readSnapshot(dir);
   const m = snap.manifest;
-  const scenarioFile = join(binding.scenariosDir, `${m.scenario}.yaml`);
+  const scenarioFile = join(options.scenariosDir, `${m.scenario}.yaml`);
   const result = await generate(binding, {
     scenarioFile,
     seed: m.seed,

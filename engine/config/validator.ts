@@ -28,6 +28,8 @@ export interface OptionalValidator<T> extends Validator<T | undefined> {
 export type Infer<S> = S extends Validator<infer T> ? T : never;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
+/** The object type a shape of validators accepts (optional keys become `key?: T`). */
+export type InferShape<S extends Record<string, Validator<any>>> = ObjectOf<S>;
 type ObjectOf<S extends Record<string, Validator<any>>> = Simplify<
   { [K in keyof S as S[K] extends OptionalValidator<any> ? never : K]: Infer<S[K]> } & {
     [K in keyof S as S[K] extends OptionalValidator<any> ? K : never]?: Exclude<Infer<S[K]>, undefined>;
@@ -244,6 +246,32 @@ function instant(): Validator<string> {
   };
 }
 
+/** An IANA time zone name ("Europe/Berlin", "UTC"), as the Intl API of this Node knows them. */
+function timezone(): Validator<string> {
+  const expected = 'an IANA time zone name like "Europe/Berlin" or "UTC"';
+  return {
+    expected,
+    check(v, path, ctx) {
+      if (typeof v !== 'string' || !isTimeZone(v)) {
+        const hint = typeof v === 'string' ? didYouMean(v, knownTimeZones()) : undefined;
+        report(ctx, path, `expected ${expected}, got ${got(v, path, ctx)}${hint ? ` (did you mean '${hint}'?)` : ''}`);
+      }
+      return v as string;
+    },
+  };
+}
+
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const knownTimeZones = (): string[] => ['UTC', ...Intl.supportedValuesOf('timeZone')];
+
 function array<T>(item: Validator<T>, o: { minItems?: number; maxItems?: number } = {}): Validator<T[]> {
   return {
     expected: `a list of ${item.expected}`,
@@ -309,7 +337,7 @@ function object<S extends Record<string, Validator<any>>>(
 
 function record<T>(
   value: Validator<T>,
-  o: { keyPattern?: RegExp; keyHint?: string; minKeys?: number } = {},
+  o: { keyPattern?: RegExp; keyHint?: string; minKeys?: number; keys?: readonly string[] } = {},
 ): Validator<Record<string, T>> {
   const expected = `a mapping of ${o.keyHint ?? 'names'} to ${value.expected}`;
   return {
@@ -327,6 +355,15 @@ function record<T>(
       for (const key of keys) {
         if (o.keyPattern && !o.keyPattern.test(key)) {
           report(ctx, [...path, key], `key '${key}' is not ${o.keyHint ?? `a name matching ${o.keyPattern}`}`, true);
+        } else if (o.keys && !o.keys.includes(key)) {
+          const hint = didYouMean(key, o.keys);
+          const known = `expected one of ${o.keys.join(', ')}`;
+          report(
+            ctx,
+            [...path, key],
+            `unknown ${o.keyHint ?? 'key'} '${key}'${hint ? ` (did you mean '${hint}'?)` : `; ${known}`}`,
+            true,
+          );
         }
         out[key] = value.check(v[key], [...path, key], ctx);
       }
@@ -423,9 +460,13 @@ function rate() {
   return object({ value: number({ min: 0, max: 1 }), note: note() });
 }
 
-/** Weights per name (plan code, currency, locale); only relative sizes matter. */
-function weighted() {
-  return object({ kind: literal('weighted'), weights: record(number({ min: 0 }), { minKeys: 1 }), note: note() });
+/**
+ * Weights per name (plan code, currency, locale); only relative sizes matter. `keys` restricts the
+ * names (a typo'd plan code is an error with a did-you-mean, not a plan that never occurs).
+ */
+function weighted(o: { keys?: readonly string[]; keyHint?: string } = {}) {
+  const weights = record(number({ min: 0 }), { minKeys: 1, keys: o.keys, keyHint: o.keyHint });
+  return object({ kind: literal('weighted'), weights, note: note() });
 }
 
 /** A replaceable random parameter; any of these can later come from a learned profile. */
@@ -455,7 +496,6 @@ function distribution() {
       },
     ),
     poisson: object({ kind: literal('poisson'), mean: number({ min: 0, max: 1_000_000 }), note: note() }),
-    weighted: weighted(),
     empirical: object(
       {
         kind: literal('empirical'),
@@ -481,6 +521,7 @@ export const t = {
   literal,
   date,
   instant,
+  timezone,
   array,
   object,
   record,

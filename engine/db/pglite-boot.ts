@@ -1,26 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { packageVersion } from '../util/package-version.ts';
+import { cacheDir } from '../util/cache-dir.ts';
 
 const CHILD = fileURLToPath(new URL('./pglite-image-child.mjs', import.meta.url));
-
-/**
- * Where the empty-cluster image is kept: SIM_CACHE_DIR, else .cache/facade-sim in the
- * node_modules that holds PGlite (babel's and eslint's convention), so `npm ci` starts clean.
- */
-export function cacheDir(): string {
-  if (process.env.SIM_CACHE_DIR) return resolve(process.env.SIM_CACHE_DIR);
-  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  const at = entry.lastIndexOf(`${sep}node_modules${sep}`);
-  return at >= 0
-    ? join(entry.slice(0, at + sep.length + 'node_modules'.length), '.cache', 'facade-sim')
-    : join(tmpdir(), 'facade-sim-cache');
-}
 
 let memo: string | null | undefined;
 

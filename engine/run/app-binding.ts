@@ -5,20 +5,9 @@ import type { RandomStream } from '../rng/random-stream.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
 import type { SideEffectLedger } from '../vendors/side-effect-ledger.ts';
 import type { TenantKey } from '../snapshot/diff-snapshots.ts';
+import type { LoadedScenario, ScenarioFormat } from '../config/scenario-file.ts';
 
-/** What the engine needs to know about a scenario file; the rest is the binding's business. */
-export interface LoadedScenario<S = unknown> {
-  file: string;
-  name: string;
-  seed: string | number;
-  startMs: number;
-  days: number;
-  /** Days before start that the scenario may backdate (e.g. tenants that signed up last year). */
-  historyDays: number;
-  /** sha256 of the scenario file's bytes: a changed scenario (seed included) makes its snapshot stale. */
-  hash: string;
-  value: S;
-}
+export type { LoadedScenario };
 
 export interface SimContext<S = unknown> {
   scenario: LoadedScenario<S>;
@@ -42,8 +31,8 @@ export interface AppBinding<S = any> {
   app: string;
   /** Bumped when actors change output for the same scenario and seed (drizzle-seed's versioned generators). */
   generatorVersion: string;
-  scenariosDir: string;
-  loadScenario(file: string): LoadedScenario<S>;
+  /** The app's scenario file format: the engine's shared keys plus the binding's own sections. */
+  scenario: ScenarioFormat<S>;
   /** Migration files in order: their normalised hash is the snapshot's schemaHash. */
   schemaFiles(): { name: string; sql: string }[];
   migrate(db: SimDatabase): Promise<void>;

@@ -17,6 +17,7 @@ import { SideEffectLedger } from '../vendors/side-effect-ledger.ts';
 import { assertFakeCredentials, databaseEgress, installEgressGuard, parseServerUrl } from '../safety/index.ts';
 import type { AppBinding, LoadedScenario, SimContext } from './app-binding.ts';
 import { checkClockLeaks } from './clock-leak-check.ts';
+import { loadScenario } from '../config/scenario-file.ts';
 import { createProgress } from './progress.ts';
 import { schemaHash } from './schema-hash.ts';
 import { toolVersions } from './tool-versions.ts';
@@ -39,6 +40,8 @@ export interface GenerateOptions {
   /** Write nothing: run, dump and return the bytes (sim verify). */
   dryRun?: boolean;
   log?: (line: string) => void;
+  /** Formats the command line that reruns this generation (the CLI names the app and config). */
+  reproduce?: (args: string[]) => string;
 }
 
 export interface GenerateResult {
@@ -52,10 +55,10 @@ export interface GenerateResult {
 }
 
 export function reproduceCommand(o: GenerateOptions, s: Pick<LoadedScenario, 'seed' | 'days'>): string {
-  const parts = ['npx sim generate', o.scenarioFile, `--seed ${s.seed}`, `--days ${s.days}`, `--engine ${o.engine}`];
-  if (o.engine === 'postgres') parts.push('--database-url <url>');
-  if (o.chaosLatencyMs) parts.push(`--chaos-latency-ms ${o.chaosLatencyMs}`);
-  return parts.join(' ');
+  const args = [o.scenarioFile, `--seed ${s.seed}`, `--days ${s.days}`, `--backend ${o.engine}`];
+  if (o.engine === 'postgres') args.push('--database-url <url>');
+  if (o.chaosLatencyMs) args.push(`--chaos-latency-ms ${o.chaosLatencyMs}`);
+  return o.reproduce ? o.reproduce(args) : ['npx sim generate', ...args].join(' ');
 }
 
 export async function generate(binding: AppBinding, options: GenerateOptions): Promise<GenerateResult> {
@@ -68,7 +71,7 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     phasesMs[name] = now - phaseStart;
     phaseStart = now;
   };
-  const loaded = binding.loadScenario(options.scenarioFile);
+  const loaded = loadScenario(binding.scenario, options.scenarioFile);
   const scenario: LoadedScenario = {
     ...loaded,
     seed: options.seed ?? loaded.seed,
@@ -79,7 +82,7 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
   }
   const startMs = scenario.startMs;
   const endMs = startMs + scenario.days * DAY_MS;
-  const historyStartMs = startMs - scenario.historyDays * DAY_MS;
+  const historyStartMs = scenario.historyStartMs;
   const dir = resolve(options.outDir, scenario.name);
   const limits = {
     maxEvents: options.maxEvents ?? 5_000_000,
@@ -92,7 +95,7 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
 
   // The VOPR habit: the seed and every derived option first, so any log can be replayed.
   log(
-    `sim generate: scenario=${scenario.name} seed=${scenario.seed} days=${scenario.days} start=${new Date(startMs).toISOString()} end=${new Date(endMs).toISOString()} history_days=${scenario.historyDays}`,
+    `sim generate: scenario=${scenario.name} seed=${scenario.seed} days=${scenario.days} start=${new Date(startMs).toISOString()} end=${new Date(endMs).toISOString()} history_start=${new Date(historyStartMs).toISOString()}`,
   );
   log(
     `  engine=${options.engine} out=${dir} generator=${binding.generatorVersion} max_events=${limits.maxEvents} max_events_per_instant=${limits.maxEventsPerInstant}${options.chaosLatencyMs ? ` chaos_latency_ms=${options.chaosLatencyMs}` : ''}`,

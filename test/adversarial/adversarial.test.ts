@@ -30,7 +30,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { http as mswHttp, HttpResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBillingScenario } from '../../bindings/billing/scenario-schema.ts';
+import { loadScenario } from '../../engine/config/scenario-file.ts';
+import { billingScenarioFormat } from '../../bindings/billing/billing-scenario.ts';
+
 import { ConfigError } from '../../engine/config/index.ts';
 import { readSnapshot } from '../../engine/snapshot/snapshot-files.ts';
 import { canonicalJson, sha256 } from '../../engine/snapshot/manifest.ts';
@@ -48,6 +50,8 @@ import { startVendorHarness } from '../../engine/vendors/vendor-harness.ts';
 import { BAD_SCENARIOS } from '../fixtures/bad-scenarios.ts';
 import { REPO, SERVER_URL, SIM, runSim } from '../support/run-sim.ts';
 import { startCanaries } from './canaries.ts';
+
+const loadBillingScenario = (file: string) => loadScenario(billingScenarioFormat, file);
 
 const tried: Record<string, number> = {};
 const refusedOk: Record<string, number> = {};
@@ -254,7 +258,7 @@ describe('scenario input', () => {
         file,
         '--out',
         join(dir, 'out'),
-        '--engine',
+        '--backend',
         'postgres',
         '--database-url',
         SERVER_URL,
@@ -344,7 +348,7 @@ describe('database targets', () => {
         join(REPO, 'test/fixtures/scenarios/tiny.yaml'),
         '--days',
         '1',
-        '--engine',
+        '--backend',
         'postgres',
         '--database-url',
         'postgres://postgres@db.prod.example.com/postgres',

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runSim } from '../support/run-sim.ts';
+import { REPO, runSim, tempProject } from '../support/run-sim.ts';
 
 describe('sim check', () => {
   it('passes on the committed snapshots', async () => {
@@ -18,9 +18,8 @@ describe('sim check', () => {
     cpSync(join(REPO, 'scenarios'), join(work, 'scenarios'), { recursive: true });
     const file = join(work, 'scenarios', 'baseline-45d.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('seed: 20261124', 'seed: 20261125'));
-    const run = await runSim(['check', '--snapshots', join(work, 'snapshots')], {
-      env: { SIM_SCENARIOS_DIR: join(work, 'scenarios') },
-    });
+    const project = tempProject({ scenarios: join(work, 'scenarios'), snapshots: join(work, 'snapshots') });
+    const run = await runSim(['check'], { cwd: project.dir });
     expect(run.code).toBe(5);
     expect(run.stdout).toMatch(/STALE .*baseline-45d: scenario changed/);
     expect(run.stdout).toMatch(/regenerate: npx sim generate baseline-45d/);

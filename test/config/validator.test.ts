@@ -81,12 +81,20 @@ describe('validate: a schema turns loaded YAML into a typed value or file:line:c
       "scenarios/foo.yaml:10:10: population.churn: missing key 'note' (a note on where the number comes from)",
     );
     const d = t.object({ d: t.distribution() });
+    // A weighted mix names categories, not numbers: it is t.weighted(), never a number distribution.
+    expect(() => validate(d, loadYaml('d: { kind: weighted, weights: { a: 1 }, note: "deck" }\n', FILE), FILE)).toThrow(
+      /d\.kind: expected kind to be one of constant, uniform, lognormal, pareto, poisson, empirical, got "weighted"/,
+    );
+    const mix = t.object({ m: t.weighted({ keys: ['a', 'b'], keyHint: 'plan' }) });
     const ok = validate(
-      d,
-      loadYaml('d: { kind: weighted, weights: { a: 1, b: 2 }, note: "sales deck" }\n', FILE),
+      mix,
+      loadYaml('m: { kind: weighted, weights: { a: 1, b: 2 }, note: "sales deck" }\n', FILE),
       FILE,
     );
-    expect(ok.d).toEqual({ kind: 'weighted', weights: { a: 1, b: 2 }, note: 'sales deck' });
+    expect(ok.m).toEqual({ kind: 'weighted', weights: { a: 1, b: 2 }, note: 'sales deck' });
+    expect(() => validate(mix, loadYaml('m: { kind: weighted, weights: { aa: 1 }, note: "x" }\n', FILE), FILE)).toThrow(
+      "scenarios/foo.yaml:1:33: m.weights.aa: unknown plan 'aa' (did you mean 'a'?)",
+    );
     expect(() => validate(d, loadYaml('d: { kind: uniform, min: 5, max: 1, note: "x" }\n', FILE), FILE)).toThrow(
       'scenarios/foo.yaml:1:34: d.max: max (1) is below min (5)',
     );

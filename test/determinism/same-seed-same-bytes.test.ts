@@ -46,7 +46,7 @@ describe('determinism: same scenario and seed give the same bytes', () => {
   it('on a PostgreSQL server as embedded: the same bytes', async () => {
     const [embedded, server] = await Promise.all([
       reference(),
-      generateInFreshDir(['--engine', 'postgres', '--database-url', SERVER_URL]),
+      generateInFreshDir(['--backend', 'postgres', '--database-url', SERVER_URL]),
     ]);
     expect(server.dump.equals(embedded.dump)).toBe(true);
     expect(server.sideEffects.equals(embedded.sideEffects)).toBe(true);
@@ -56,7 +56,7 @@ describe('determinism: same scenario and seed give the same bytes', () => {
   it.skipIf(!process.env.SIM_POSTGRES_IMAGE)(
     'in a container as embedded: the same bytes, multibyte names included',
     async () => {
-      const [embedded, container] = await Promise.all([reference(), generateInFreshDir(['--engine', 'docker'])]);
+      const [embedded, container] = await Promise.all([reference(), generateInFreshDir(['--backend', 'docker'])]);
       expect(embedded.dump.toString('utf8')).toMatch(/[\u3040-\u9fff]/); // the fixture has CJK names
       expect(container.dump.toString('utf8')).toBe(embedded.dump.toString('utf8'));
     },

@@ -33,7 +33,7 @@ describe('clock leaks: every timestamp must lie in the simulated window', () => 
     await expect(run).rejects.toMatchObject({
       exitCode: 5,
       message: expect.stringMatching(
-        /clock leak[\s\S]*public\.organizations\.created_at[\s\S]*reproduce with: npx sim generate .*tiny\.yaml --seed 7 --days 3 --engine postgres/,
+        /clock leak[\s\S]*public\.organizations\.created_at[\s\S]*reproduce with: npx sim generate .*tiny\.yaml --seed 7 --days 3 --backend postgres/,
       ),
     });
   });

@@ -22,7 +22,7 @@ it.each(servers)(
     const out = mkdtempSync(join(tmpdir(), 'sim-interrupt-'));
     const child = spawn(
       process.execPath,
-      [SIM, 'generate', 'baseline-45d', '--days', '10', '--engine', 'postgres', '--database-url', url, '--out', out],
+      [SIM, 'generate', 'baseline-45d', '--days', '10', '--backend', 'postgres', '--database-url', url, '--out', out],
       { cwd: REPO, env: { ...process.env, CI: '1' } },
     );
     let stderr = '';
@@ -58,7 +58,7 @@ it.skipIf(!process.env.SIM_POSTGRES_IMAGE)(
     const out = mkdtempSync(join(tmpdir(), 'sim-interrupt-'));
     const child = spawn(
       process.execPath,
-      [SIM, 'generate', 'baseline-45d', '--days', '10', '--engine', 'docker', '--out', out],
+      [SIM, 'generate', 'baseline-45d', '--days', '10', '--backend', 'docker', '--out', out],
       { cwd: REPO, env: { ...process.env, CI: '1' } },
     );
     let stderr = '';

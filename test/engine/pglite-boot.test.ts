@@ -10,7 +10,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function boot(cacheDir: string) {
   const script = `
-    import { createPglite, cacheDir } from './engine/db/pglite-boot.ts';
+    import { createPglite } from './engine/db/pglite-boot.ts';
+    import { cacheDir } from './engine/util/cache-dir.ts';
     const pg = await createPglite();
     const { rows } = await pg.query("select current_setting('server_version') as v");
     await pg.close();

@@ -3,9 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../engine/config/index.ts';
-import { loadBillingScenario } from '../../bindings/billing/scenario-schema.ts';
+import { loadScenario } from '../../engine/config/scenario-file.ts';
+import { billingScenarioFormat } from '../../bindings/billing/billing-scenario.ts';
+
 import { REPO, runSim } from '../support/run-sim.ts';
 import { BAD_SCENARIOS, BASE, replace, variant } from '../fixtures/bad-scenarios.ts';
+
+const loadBillingScenario = (file: string) => loadScenario(billingScenarioFormat, file);
 
 describe('scenario files: bad input is refused with file:line:column, exit 2', () => {
   it.each(BAD_SCENARIOS)('%s', (_what, text, message) => {
@@ -24,7 +28,7 @@ describe('scenario files: bad input is refused with file:line:column, exit 2', (
 
   it('an oversized file is refused before it is parsed', () => {
     const file = variant(BASE + '#'.repeat(1_100_000));
-    expect(() => loadBillingScenario(file)).toThrow(/larger than 1000000 bytes/);
+    expect(() => loadBillingScenario(file)).toThrow(/scenario file is \d+ bytes; the limit is 1000000/);
   });
 
   it('the CLI exits 2, prints the position, and writes nothing', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -26,3 +29,26 @@ export function runSim(args: string[], options: { cwd?: string; env?: NodeJS.Pro
 }
 
 export const SERVER_URL = process.env.SIM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * A project of its own in a temporary folder: a sim.config.ts naming the billing binding of this
+ * repository, with the given scenarios and snapshots folders. Run the CLI with `cwd: dir`.
+ */
+export function tempProject(options: { scenarios: string; snapshots?: string; prefix?: string }): {
+  dir: string;
+  snapshots: string;
+} {
+  const dir = mkdtempSync(join(tmpdir(), options.prefix ?? 'sim-project-'));
+  const snapshots = options.snapshots ?? join(dir, 'snapshots');
+  const config = {
+    apps: {
+      billing: {
+        binding: join(REPO, 'bindings/billing/index.ts'),
+        scenarios: options.scenarios,
+        snapshots,
+      },
+    },
+  };
+  writeFileSync(join(dir, 'sim.config.ts'), `export default ${JSON.stringify(config, null, 2)};\n`);
+  return { dir, snapshots };
+}

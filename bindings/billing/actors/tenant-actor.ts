@@ -1,7 +1,7 @@
 import type { Faker } from '@faker-js/faker';
 import { HOUR_MS, sample, sampleInt, type RandomStream, type SimContext } from '../../../engine/index.ts';
 import type { BillingFacade } from '../../../domain/index.ts';
-import type { BillingScenario } from '../scenario-types.ts';
+import type { BillingScenario } from '../billing-scenario.ts';
 import { caseVariant, emailLocalPart, localeFaker } from './people.ts';
 import { requestContext } from './request-context.ts';
 

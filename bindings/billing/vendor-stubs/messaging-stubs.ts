@@ -1,6 +1,6 @@
 import type { HttpHandler } from 'msw';
 import { vendorStub, type RandomStream, type SimClock, type SideEffectLedger } from '../../../engine/index.ts';
-import type { BillingScenario } from '../scenario-types.ts';
+import type { BillingScenario } from '../billing-scenario.ts';
 
 interface StubOptions {
   scenario: BillingScenario;

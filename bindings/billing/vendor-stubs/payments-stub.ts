@@ -1,6 +1,6 @@
 import type { HttpHandler } from 'msw';
 import { vendorStub, type RandomStream, type SimClock, type SideEffectLedger } from '../../../engine/index.ts';
-import type { BillingScenario } from '../scenario-types.ts';
+import type { BillingScenario } from '../billing-scenario.ts';
 
 /** Stripe's documented test cards: these always decline, whatever the decline rate. */
 const ALWAYS_DECLINE = new Set(['4000000000000002', '4000000000009995']);
