@@ -69,3 +69,5 @@ export function preparedLookups(db: BillingDb) {
       .prepare('billing_webhooks_due'),
   };
 }
+
+export type PreparedLookups = ReturnType<typeof preparedLookups>;

@@ -1,0 +1,16 @@
+import type { BillingDb } from '../billing-db.ts';
+import type { VendorSettings } from '../vendors/vendor-clients.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface FacadeDeps {
+  db: BillingDb;
+  clock: Clock;
+  /** Public ids and idempotency keys ('org' -> 'org_…'); injected so tests and the simulator control them. */
+  newId: (prefix: string) => string;
+  vendors: VendorSettings;
+  /** How often the `ingest` job writes buffered usage and sign-ins (default one minute). */
+  ingestFlushMs?: number;
+}

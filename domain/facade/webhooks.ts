@@ -1,0 +1,101 @@
+import { eq, sql } from 'drizzle-orm';
+import type { BillingDb, BillingTx } from '../billing-db.ts';
+import { DomainError } from '../domain-error.ts';
+import { HOUR_MS } from '../durations.ts';
+import * as t from '../schema.ts';
+import type { FacadeContext } from './facade-context.ts';
+import { firstOrThrow } from './first-or-throw.ts';
+import type { RequestContext } from './request-context.ts';
+
+export interface AddWebhookEndpointInput {
+  organizationId: number;
+  /** Must be https. */
+  url: string;
+}
+
+export interface Webhooks {
+  /** Queues one delivery of the event per enabled endpoint of the organisation, in the caller's transaction. */
+  enqueue(
+    tx: BillingTx | BillingDb,
+    organizationId: number,
+    type: string,
+    data: Record<string, unknown>,
+  ): Promise<void>;
+  addWebhookEndpoint(input: AddWebhookEndpointInput, ctx: RequestContext): Promise<{ endpointId: number }>;
+  /** The `webhook-retries` job: delivers what is due, with exponential backoff, `failed` after the last attempt. */
+  deliverDue(): Promise<{ processed: number }>;
+}
+
+const WEBHOOK_MAX_ATTEMPTS = 5;
+
+export function webhooks({ db, clock, newId, vendor, lookup, audit }: FacadeContext): Webhooks {
+  return {
+    async enqueue(tx, organizationId, type, data) {
+      // Asked on every billing event and usually empty (most tenants have no endpoint), so a plain template.
+      const endpoints = (
+        await tx.execute(
+          sql`SELECT id FROM webhook_endpoints WHERE organization_id = ${organizationId} AND disabled_at IS NULL ORDER BY id`,
+        )
+      ).rows as { id: number | string }[];
+      for (const ep of endpoints) {
+        const publicId = newId('evt');
+        await tx.insert(t.webhookDeliveries).values({
+          publicId,
+          endpointId: Number(ep.id),
+          eventType: type,
+          payload: { id: publicId, type, data },
+          status: 'pending',
+          attemptCount: 0,
+          createdAt: clock.now(),
+          nextAttemptAt: clock.now(),
+        });
+      }
+    },
+
+    async addWebhookEndpoint(input, ctx) {
+      if (!/^https:\/\//.test(input.url)) throw new DomainError('invalid_url', 'webhook endpoints must be https URLs');
+      return db.transaction(async (tx) => {
+        const ep = firstOrThrow(
+          await tx
+            .insert(t.webhookEndpoints)
+            .values({
+              organizationId: input.organizationId,
+              url: input.url,
+              secret: `whsec_${newId('secret')}`,
+              createdAt: clock.now(),
+            })
+            .returning(),
+          'the inserted webhook endpoint',
+        );
+        await audit(tx, input.organizationId, 'webhook_endpoint.created', ctx, { endpoint_id: ep.id, url: input.url });
+        return { endpointId: ep.id };
+      });
+    },
+
+    async deliverDue() {
+      const now = clock.now();
+      const due = await lookup.webhooksDue.execute({ now: now.toISOString() });
+      for (const { d, url, secret } of due) {
+        const res = await vendor.deliverWebhook(url, secret, {
+          id: d.publicId,
+          type: d.eventType,
+          created: Math.floor(d.createdAt.getTime() / 1000),
+          data: (d.payload as { data: unknown }).data,
+        });
+        const ok = res.status >= 200 && res.status < 300;
+        const attempts = d.attemptCount + 1;
+        await db
+          .update(t.webhookDeliveries)
+          .set({
+            attemptCount: attempts,
+            lastStatusCode: res.status || null,
+            status: ok ? 'delivered' : attempts >= WEBHOOK_MAX_ATTEMPTS ? 'failed' : 'pending',
+            nextAttemptAt:
+              ok || attempts >= WEBHOOK_MAX_ATTEMPTS ? null : new Date(now.getTime() + 2 ** attempts * HOUR_MS),
+          })
+          .where(eq(t.webhookDeliveries.id, d.id));
+      }
+      return { processed: due.length };
+    },
+  };
+}
