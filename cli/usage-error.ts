@@ -1,3 +1,1 @@
-export class UsageError extends Error {
-  readonly exitCode = 2;
-}
+export { UsageError } from '../engine/util/usage-error.ts';

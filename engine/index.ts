@@ -29,7 +29,7 @@ export { Scheduler, SimulationLimitError } from './scheduler/scheduler.ts';
 /* Writing a binding: vendors and the database */
 export { vendorStub, type StubRequest, type StubReply, type StubResolver } from './vendors/vendor-stub.ts';
 export { SideEffectLedger, type SideEffect } from './vendors/side-effect-ledger.ts';
-export type { SimDatabase, EngineKind } from './db/sim-database.ts';
+export type { SimDatabase, Backend } from './db/sim-database.ts';
 export type { TenantKey } from './snapshot/diff-snapshots.ts';
 
 /* Running the simulator from code (the `sim` CLI calls these) */

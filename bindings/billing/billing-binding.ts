@@ -22,7 +22,7 @@ const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 /** The billing app's drizzle database over whichever driver the engine opened. */
 export function billingDb(db: SimDatabase): BillingDb {
-  return (db.engine === 'pglite'
+  return (db.backend === 'pglite'
     ? drizzlePglite(db.driver as any, { schema })
     : drizzlePg(db.driver as any, { schema })) as unknown as BillingDb;
 }

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SCENARIO_EXTENSIONS } from '../config/scenario-file.ts';
+import type { ResolvedApp } from '../config/sim-config.ts';
 import type { AppBinding } from '../run/app-binding.ts';
 import { schemaHash } from '../run/schema-hash.ts';
+import { bundleSimulation } from '../run/simulation-bundle.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
 import { MANIFEST_FILE } from '../snapshot/snapshot-files.ts';
 
@@ -12,61 +15,94 @@ export interface StaleSnapshot {
   regenerate: string;
 }
 
-/** Compares each committed snapshot's recorded hashes with the code and scenario files as they are now. */
-export function checkSnapshots(
+/** How to regenerate a scenario's snapshot: its name and the options that reproduce it. */
+export type RegenerateCommand = (scenario: string, options: string[]) => string;
+
+/**
+ * Compares every snapshot of an app with the project as it is now: the scenario file, the schema,
+ * the code of every source file the simulation runs (engine, binding, app; comments and layout
+ * aside), the versions of the packages it imports, and the generator version. Each difference is
+ * named; a scenario without a snapshot counts too.
+ */
+export async function checkSnapshots(
   binding: AppBinding,
-  folders: { scenariosDir: string; snapshotsDir: string },
-  regenerate: (scenario: string) => string,
-): { fresh: string[]; stale: StaleSnapshot[] } {
-  const { scenariosDir, snapshotsDir } = folders;
+  app: ResolvedApp,
+  regenerate: RegenerateCommand,
+): Promise<{ fresh: string[]; stale: StaleSnapshot[] }> {
   const fresh: string[] = [];
   const stale: StaleSnapshot[] = [];
+  const { scenariosDir, snapshotsDir } = app;
   const currentSchema = schemaHash(binding.schemaFiles());
+  const bundle = await bundleSimulation(app.bindingModule, app.projectRoot);
   const dirs = existsSync(snapshotsDir)
     ? readdirSync(snapshotsDir, { withFileTypes: true })
-        .filter((d) => d.isDirectory())
+        .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
         .map((d) => d.name)
         .sort()
     : [];
-  const scenarioFiles = new Set(
-    existsSync(scenariosDir) ? readdirSync(scenariosDir).filter((f) => f.endsWith('.yaml')) : [],
+  const scenarios = new Map(
+    (existsSync(scenariosDir) ? readdirSync(scenariosDir) : [])
+      .filter((f) => SCENARIO_EXTENSIONS.some((ext) => f.endsWith(ext)))
+      .map((f) => [f.replace(/\.ya?ml$/, ''), join(scenariosDir, f)]),
   );
+  const covered = new Set<string>();
   for (const name of dirs) {
     const dir = join(snapshotsDir, name);
+    const scenarioName = name.replace(/@d\d+$/, '');
+    covered.add(scenarioName);
     const reasons: string[] = [];
     let manifest: Manifest | undefined;
     try {
       manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
-    } catch {
-      reasons.push('manifest.json missing or unreadable');
+      if (manifest.format !== 2 || !manifest.inputs) throw new Error('an older manifest format');
+    } catch (e) {
+      reasons.push(
+        `manifest.json missing, unreadable or of ${(e as Error).message.includes('older') ? 'an older format' : 'no known format'}`,
+      );
+      manifest = undefined;
     }
-    const file = join(scenariosDir, `${name}.yaml`);
-    if (!existsSync(file)) reasons.push(`no scenario file ${file} (remove the snapshot or restore the scenario)`);
-    if (manifest && existsSync(file)) {
+    const file = scenarios.get(scenarioName);
+    if (!file) {
+      reasons.push(
+        `no scenario file ${scenarioName}.yaml in ${scenariosDir} (remove the snapshot or restore the scenario)`,
+      );
+    }
+    if (manifest && file) {
       const scenarioHash = 'sha256:' + createHash('sha256').update(readFileSync(file)).digest('hex');
-      if (manifest.scenarioHash !== scenarioHash) {
-        reasons.push(`scenario changed (${short(manifest.scenarioHash)} -> ${short(scenarioHash)})`);
-      }
-      if (manifest.schemaHash !== currentSchema) {
-        reasons.push(`schema changed (${short(manifest.schemaHash)} -> ${short(currentSchema)})`);
-      }
+      if (manifest.inputs.scenario !== scenarioHash) reasons.push('scenario file changed');
+      if (manifest.inputs.schema !== currentSchema) reasons.push('schema (migrations) changed');
+      const code = changedKeys(manifest.inputs.sources, bundle.sources);
+      if (code.length) reasons.push(`code changed: ${list(code)}`);
+      const packages = changedKeys(manifest.inputs.packages, bundle.packages).map(
+        (p) => `${p} ${manifest!.inputs.packages[p] ?? 'none'} -> ${bundle.packages[p] ?? 'none'}`,
+      );
+      if (packages.length) reasons.push(`packages changed: ${list(packages)}`);
       if (manifest.generatorVersion !== binding.generatorVersion) {
         reasons.push(`generator ${manifest.generatorVersion} -> ${binding.generatorVersion}`);
       }
     }
-    scenarioFiles.delete(`${name}.yaml`);
-    if (reasons.length) stale.push({ dir, reasons, regenerate: regenerate(name) });
+    const options: string[] = [];
+    if (manifest?.inputs?.overrides.seed !== undefined) options.push(`--seed ${manifest.inputs.overrides.seed}`);
+    if (manifest?.inputs?.overrides.days !== undefined) options.push(`--days ${manifest.inputs.overrides.days}`);
+    if (manifest?.checkpoint !== null && manifest?.checkpoint !== undefined) {
+      options.push(`--checkpoints ${manifest.checkpoint}`);
+    }
+    if (reasons.length) stale.push({ dir, reasons, regenerate: regenerate(scenarioName, options) });
     else fresh.push(dir);
   }
-  for (const f of [...scenarioFiles].sort()) {
-    const name = f.replace(/\.yaml$/, '');
-    stale.push({
-      dir: join(snapshotsDir, name),
-      reasons: ['scenario has no committed snapshot'],
-      regenerate: regenerate(name),
-    });
+  for (const name of [...scenarios.keys()].sort()) {
+    if (covered.has(name)) continue;
+    const reasons = ['scenario has no committed snapshot'];
+    stale.push({ dir: join(snapshotsDir, name), reasons, regenerate: regenerate(name, []) });
   }
   return { fresh, stale };
 }
 
-const short = (h: string | undefined) => (h ?? 'none').replace(/^sha256:/, '').slice(0, 12);
+/** Keys whose values differ, were added or removed. */
+function changedKeys(before: Record<string, string>, after: Record<string, string>): string[] {
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after)]);
+  return [...keys].filter((k) => before?.[k] !== after[k]).sort();
+}
+
+const list = (items: string[]) =>
+  items.length > 5 ? `${items.slice(0, 5).join(', ')} and ${items.length - 5} more` : items.join(', ');

@@ -1,62 +1,103 @@
+import { join } from 'node:path';
+import { SCENARIO_EXTENSIONS } from '../config/scenario-file.ts';
+import type { ResolvedApp } from '../config/sim-config.ts';
+import type { Backend } from '../db/sim-database.ts';
 import type { AppBinding } from '../run/app-binding.ts';
 import { generate } from '../run/generate.ts';
-import type { EngineKind } from '../db/sim-database.ts';
+import { parseDumpTables } from '../snapshot/parse-dump.ts';
 import { DUMP_FILE, SIDE_EFFECTS_FILE, readSnapshot } from '../snapshot/snapshot-files.ts';
 import { IntegrityError } from '../snapshot/snapshot-validator.ts';
-import { parseDumpTables } from '../snapshot/parse-dump.ts';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 
-/** Regenerates a snapshot in a fresh database and compares bytes; names the first differing table and row. */
+export interface VerifyOptions {
+  backend?: Backend;
+  databaseUrl?: string;
+  allowRemoteHosts?: string[];
+  workers?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * Regenerates a snapshot in fresh databases and compares bytes. Nothing the manifest says is
+ * trusted beyond what names the run: the scenario (a plain name, looked up in the app's scenarios
+ * folder), the seed, the days and the checkpoint. The backend is the caller's choice.
+ */
 export async function verifySnapshot(
   binding: AppBinding,
+  app: ResolvedApp,
   dir: string,
-  options: { scenariosDir: string; engine?: EngineKind; databaseUrl?: string; log?: (l: string) => void },
+  options: VerifyOptions = {},
 ): Promise<void> {
   const snap = readSnapshot(dir);
   const m = snap.manifest;
-  const scenarioFile = join(options.scenariosDir, `${m.scenario}.yaml`);
-  const result = await generate(binding, {
-    scenarioFile,
-    seed: m.seed,
-    days: m.days,
-    outDir: join(dir, '..'),
-    engine: options.engine ?? (m.engine as EngineKind),
-    databaseUrl: options.databaseUrl,
-    dryRun: true,
-    quiet: true,
-    log: options.log,
-  });
-  const regenerated = result.files[DUMP_FILE]!;
-  if (regenerated !== snap.dumpText) {
+  if (typeof m.scenario !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(m.scenario)) {
+    throw new IntegrityError(`${dir}/manifest.json: scenario ${JSON.stringify(m.scenario)} is not a scenario name`);
+  }
+  const scenarioFile = SCENARIO_EXTENSIONS.map((ext) => join(app.scenariosDir, `${m.scenario}${ext}`)).find((f) =>
+    existsSync(f),
+  );
+  if (!scenarioFile) {
     throw new IntegrityError(
-      `${dir}: regenerated ${DUMP_FILE} differs from the committed one: ${firstDifference(snap.dumpText, regenerated)}. The generator is not deterministic, or code changed without regenerating (run sim check)`,
+      `${dir}: its scenario '${m.scenario}' is not in ${app.scenariosDir}; pass --app if it is another app's`,
     );
   }
-  const { readFileSync } = await import('node:fs');
-  if (readFileSync(join(dir, SIDE_EFFECTS_FILE), 'utf8') !== result.files[SIDE_EFFECTS_FILE]) {
-    throw new IntegrityError(`${dir}: regenerated ${SIDE_EFFECTS_FILE} differs from the committed one`);
+  // A checkpoint's state is, by construction, the end state of a run that stops there.
+  const days = typeof m.checkpoint === 'number' ? m.checkpoint : m.days;
+  const result = await generate(binding, {
+    bindingModule: app.bindingModule,
+    projectRoot: app.projectRoot,
+    app: app.name,
+    scenarioFile,
+    seed: m.seed,
+    days,
+    checkpoints: [],
+    outDir: join(dir, '..'),
+    backend: options.backend ?? 'pglite',
+    databaseUrl: options.databaseUrl,
+    allowRemoteHosts: options.allowRemoteHosts,
+    workers: options.workers,
+    dryRun: true,
+    quiet: true,
+    log: options.log ?? (() => {}),
+  });
+  const regenerated = result;
+  for (const name of [DUMP_FILE, SIDE_EFFECTS_FILE]) {
+    const committed = name === DUMP_FILE ? snap.dumpText : readFileSync(join(dir, name), 'utf8');
+    const fresh = regenerated.files[name]!;
+    if (committed !== fresh) {
+      throw new IntegrityError(
+        `${dir}: regenerated ${name} differs from the committed one:\n${firstDifference(committed, fresh)}\n` +
+          'The generator is not deterministic, or something that shapes the data changed without ' +
+          'regenerating (sim check names what)',
+      );
+    }
   }
 }
 
-export function firstDifference(a: string, b: string): string {
-  const ta = parseDumpTables(a);
-  const tb = parseDumpTables(b);
+/** Where two dumps first differ: the table and row when it is in table data, and the bytes around it. */
+export function firstDifference(committed: string, regenerated: string): string {
+  const a = Buffer.from(committed, 'utf8');
+  const b = Buffer.from(regenerated, 'utf8');
+  let at = 0;
+  while (at < a.length && at < b.length && a[at] === b[at]) at++;
+  const line = committed.slice(0, a.subarray(0, at).toString('utf8').length).split('\n').length;
+  const lines: string[] = [`  first differing byte: ${at} (line ${line})`];
+  const table = tableAt(committed, regenerated);
+  if (table) lines.push(`  ${table}`);
+  const show = (buf: Buffer) => JSON.stringify(buf.subarray(Math.max(0, at - 60), at + 60).toString('utf8'));
+  lines.push(`  committed:   …${show(a)}…`, `  regenerated: …${show(b)}…`);
+  return lines.join('\n');
+}
+
+function tableAt(committed: string, regenerated: string): string | undefined {
+  const ta = parseDumpTables(committed);
+  const tb = parseDumpTables(regenerated);
   for (const name of [...new Set([...ta.keys(), ...tb.keys()])].sort()) {
     const ra = ta.get(name)?.rows ?? [];
     const rb = tb.get(name)?.rows ?? [];
-    const n = Math.max(ra.length, rb.length);
-    for (let i = 0; i < n; i++) {
-      if (ra[i] !== rb[i]) {
-        return `first difference in table ${name}, row ${i + 1}: committed ${JSON.stringify(ra[i]?.slice(0, 120) ?? '(none)')} vs regenerated ${JSON.stringify(rb[i]?.slice(0, 120) ?? '(none)')}`;
-      }
+    for (let i = 0; i < Math.max(ra.length, rb.length); i++) {
+      if (ra[i] !== rb[i]) return `first difference in table ${name}, row ${i + 1}`;
     }
   }
-  const la = a.split('\n');
-  const lb = b.split('\n');
-  for (let i = 0; i < Math.max(la.length, lb.length); i++) {
-    if (la[i] !== lb[i]) {
-      return `first difference outside table data at line ${i + 1}: ${JSON.stringify(la[i])} vs ${JSON.stringify(lb[i])}`;
-    }
-  }
-  return 'files differ';
+  return undefined;
 }

@@ -32,6 +32,8 @@ export const CONFIG_FILES = ['sim.config.ts', 'sim.config.mts', 'sim.config.js',
 /** An app of a loaded config, with absolute paths. */
 export interface ResolvedApp {
   name: string;
+  /** The folder of the config file: source paths in manifests are relative to it. */
+  projectRoot: string;
   bindingModule: string;
   scenariosDir: string;
   snapshotsDir: string;
@@ -106,6 +108,7 @@ export async function loadConfig(options: { cwd: string; file?: string }): Promi
     if (!existsSync(bindingModule)) fail(`apps.${name}.binding`, `${bindingModule} does not exist`);
     resolved.push({
       name,
+      projectRoot: dir,
       bindingModule,
       scenariosDir: resolve(dir, app.scenarios),
       snapshotsDir: resolve(dir, app.snapshots),

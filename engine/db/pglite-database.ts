@@ -39,7 +39,7 @@ export async function openPglite(options: { latencyMs?: LatencyFn; dataDir?: str
     }
   }
   return {
-    engine: 'pglite',
+    backend: 'pglite',
     url: undefined,
     driver: pg,
     async query<T>(sql: string, params?: unknown[]) {

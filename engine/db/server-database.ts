@@ -1,25 +1,10 @@
 import { spawn } from 'node:child_process';
 import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
 import { DUMP_SESSION_SQL } from './introspect.ts';
-import { sleepReal, type EngineKind, type LatencyFn, type SimDatabase } from './sim-database.ts';
 
-/** Ends each table's COPY text in copyOut: a backslash before 's' is none of COPY's escapes, so no data line can equal it. */
-const COPY_END = '\\sim-end-of-copy';
-
-/** Cuts psql's output at each COPY_END line (a whole line, so an escaped `\\sim…` inside data never matches). */
-export function splitCopyOutputs(out: string, count: number): string[] {
-  const marker = `${COPY_END}\n`;
-  const parts: string[] = [];
-  let start = 0;
-  for (let i = 0; i < count; i++) {
-    const end = out.startsWith(marker, start) ? start : out.indexOf(`\n${marker}`, start) + 1 || -1;
-    if (end < 0) throw new Error(`psql printed ${i} of ${count} COPY outputs`);
-    parts.push(out.slice(start, end));
-    start = end + marker.length;
-  }
-  if (start !== out.length) throw new Error(`psql printed more than the ${count} COPY outputs asked for`);
-  return parts;
-}
+const copyTo = copyStreams.to;
+import { sleepReal, type Backend, type LatencyFn, type SimDatabase } from './sim-database.ts';
 
 /** Runs a PostgreSQL client tool (pg_dump/psql) and returns stdout; how depends on the engine (host PATH or inside a container). */
 export type ToolRunner = (argv: string[], stdin?: string) => Promise<string>;
@@ -45,16 +30,21 @@ export function hostToolRunner(env: NodeJS.ProcessEnv): ToolRunner {
     });
 }
 
+/**
+ * The run's database on a server, through one connection. Everything goes through the driver
+ * (COPY included, via pg-copy-streams), so a sandboxed simulation needs no client tools; pg_dump
+ * for the schema runs in the parent process, with `tools` (see schemaDump).
+ */
 export async function openServerDatabase(options: {
-  engine: EngineKind;
+  backend: Backend;
   url: string;
-  tools: ToolRunner;
   latencyMs?: LatencyFn;
   onClose?: () => Promise<void>;
   location?: string;
+  tools?: ToolRunner;
 }): Promise<SimDatabase> {
   // A single connection: one writer keeps sequence values and row order deterministic.
-  const client = new pg.Client({ connectionString: options.url, application_name: 'facade-sim' });
+  const client = new pg.Client({ ...explicitConnection(options.url), application_name: 'facade-sim' });
   await client.connect();
   // A lost connection (the server went away, or an interrupt is dropping this database) fails the
   // pending and next query with its own error; without a listener it would crash the process.
@@ -70,21 +60,9 @@ export async function openServerDatabase(options: {
       return original(...args);
     };
   }
-  const psql = (sql: string[]) =>
-    options.tools([
-      'psql',
-      '-X',
-      '-q',
-      '-A',
-      '-t',
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-d',
-      options.url,
-      ...sql.flatMap((s) => ['-c', s]),
-    ]);
+  const tools = options.tools;
   return {
-    engine: options.engine,
+    backend: options.backend,
     url: options.url,
     location: options.location,
     driver: client,
@@ -95,33 +73,49 @@ export async function openServerDatabase(options: {
       await client.query(sql);
     },
     async copyOut(selects: string[]) {
-      // One psql for every table (starting one takes 0.07-0.11 s here); psql's quoted \echo argument needs the backslash doubled.
-      const echo = `\\echo '${COPY_END.replace(/\\/g, '\\\\')}'`;
-      return splitCopyOutputs(
-        await psql([DUMP_SESSION_SQL, ...selects.flatMap((s) => [`COPY (${s}) TO STDOUT`, echo])]),
-        selects.length,
-      );
+      await client.query(DUMP_SESSION_SQL);
+      const texts: string[] = [];
+      for (const select of selects) texts.push(await copyText(client, `COPY (${select}) TO STDOUT`));
+      await client.query('RESET search_path');
+      return texts;
     },
-    async dumpSchema() {
-      return options.tools([
-        'pg_dump',
-        '--schema-only',
-        '--no-owner',
-        '--no-privileges',
-        '--no-tablespaces',
-        '--exclude-schema=sim_meta',
-        '-d',
-        options.url,
-      ]);
-    },
+    dumpSchema: tools ? () => schemaDump(tools, options.url) : undefined,
     async versions() {
       const row = (await client.query(`SELECT current_setting('server_version') AS v`)).rows[0];
-      const pgDump = (await options.tools(['pg_dump', '--version'])).trim();
-      return { postgres: `PostgreSQL ${row.v}`, pgDump };
+      const pgDump = tools ? (await tools(['pg_dump', '--version'])).trim() : undefined;
+      return { postgres: `PostgreSQL ${row.v}`, ...(pgDump ? { pgDump } : {}) };
     },
     async close() {
       await client.end();
       await options.onClose?.();
     },
+  };
+}
+
+/** pg_dump's schema of a database, as the canonical dump starts from it. */
+export function schemaDump(tools: ToolRunner, url: string): Promise<string> {
+  const args = ['--schema-only', '--no-owner', '--no-privileges', '--no-tablespaces', '--exclude-schema=sim_meta'];
+  return tools(['pg_dump', ...args, '-d', url]);
+}
+
+async function copyText(client: pg.Client, statement: string): Promise<string> {
+  const stream = client.query(copyTo(statement));
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** node-postgres fills what a URL leaves out from PG* variables; every parameter is given here instead. */
+function explicitConnection(url: string): pg.ClientConfig {
+  const u = new URL(url);
+  const host = u.searchParams.get('host') ?? decodeURIComponent(u.hostname.replace(/^\[|\]$/g, ''));
+  return {
+    host: host || 'localhost',
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username || 'postgres'),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.slice(1)) || 'postgres',
+    ssl: false,
+    options: '',
   };
 }

@@ -6,6 +6,7 @@ import type { Scheduler } from '../scheduler/scheduler.ts';
 import type { SideEffectLedger } from '../vendors/side-effect-ledger.ts';
 import type { TenantKey } from '../snapshot/diff-snapshots.ts';
 import type { LoadedScenario, ScenarioFormat } from '../config/scenario-file.ts';
+import type { Shard } from './shard.ts';
 
 export type { LoadedScenario };
 
@@ -16,8 +17,21 @@ export interface SimContext<S = unknown> {
   scheduler: Scheduler;
   db: SimDatabase;
   ledger: SideEffectLedger;
+  /** Where the simulation starts: the history's start, else the window's. */
+  historyStartMs: number;
+  /** From here on telemetry is recorded in full detail (before it, a binding may record it coarsely). */
+  detailFromMs: number;
+  /** The detailed window: [startMs, endMs). */
   startMs: number;
   endMs: number;
+  /** The part of the tenants this process simulates (several processes run shards in parallel). */
+  shard: Shard;
+  /**
+   * True when this process simulates the tenant with this label. A binding schedules only the
+   * tenants it owns; global actors (an admin repricing plans) run in every shard and must not call
+   * vendors, so that shards merge into the same snapshot whatever their number.
+   */
+  owns(tenantLabel: string): boolean;
   /** Real-time latency for vendor stubs (determinism tests inject it). */
   vendorLatencyMs?: () => number;
 }

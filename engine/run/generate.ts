@@ -1,36 +1,50 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { SimClock } from '../clock/sim-clock.ts';
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { DAY_MS } from '../clock/time.ts';
-import { openEngine } from '../db/open-engine.ts';
-import type { EngineKind, SimDatabase } from '../db/sim-database.ts';
-import { RandomStream } from '../rng/random-stream.ts';
-import { installSeededGlobals } from '../rng/seeded-globals.ts';
-import { Scheduler } from '../scheduler/scheduler.ts';
-import { dumpDatabase } from '../snapshot/dump-database.ts';
+import { loadScenario, type LoadedScenario } from '../config/scenario-file.ts';
+import { prepareBackend, type PreparedBackend } from '../db/open-backend.ts';
+import { emptyClusterImage } from '../db/pglite-boot.ts';
+import type { Backend } from '../db/sim-database.ts';
+import { assertFakeCredentials } from '../safety/index.ts';
+import type { SchedulerLimits } from '../scheduler/scheduler.ts';
+import { buildCanonicalDump } from '../snapshot/canonical-dump.ts';
+import { diffSnapshots, formatDiff } from '../snapshot/diff-snapshots.ts';
 import type { Manifest } from '../snapshot/manifest.ts';
-import { DUMP_FILE, SIDE_EFFECTS_FILE, readSnapshot, writeSnapshot } from '../snapshot/snapshot-files.ts';
+import { mergeShards } from '../snapshot/merge-shards.ts';
+import { readShardState } from '../snapshot/shard-state.ts';
+import {
+  DUMP_FILE,
+  MANIFEST_FILE,
+  SIDE_EFFECTS_FILE,
+  readSnapshot,
+  writeSnapshot,
+} from '../snapshot/snapshot-files.ts';
 import { acquireDirLock } from '../util/dir-lock.ts';
-import { interrupted } from '../util/exit-cleanup.ts';
-import { startVendorHarness } from '../vendors/vendor-harness.ts';
-import { SideEffectLedger } from '../vendors/side-effect-ledger.ts';
-import { assertFakeCredentials, databaseEgress, installEgressGuard, parseServerUrl } from '../safety/index.ts';
-import type { AppBinding, LoadedScenario, SimContext } from './app-binding.ts';
-import { checkClockLeaks } from './clock-leak-check.ts';
-import { loadScenario } from '../config/scenario-file.ts';
+import { UsageError } from '../util/usage-error.ts';
+import type { AppBinding } from './app-binding.ts';
+import { bundleSimulation, sandboxArgs, type SimulationBundle } from './simulation-bundle.ts';
+import { checkpointLabel, FINAL_STATE, type ShardJob, type ShardMessage } from './simulation-process.ts';
 import { createProgress } from './progress.ts';
 import { schemaHash } from './schema-hash.ts';
 import { toolVersions } from './tool-versions.ts';
-import { diffSnapshots, formatDiff } from '../snapshot/diff-snapshots.ts';
 
 export interface GenerateOptions {
+  /** The module whose default export is the binding: the sandboxed simulation loads it from there. */
+  bindingModule: string;
   scenarioFile: string;
   seed?: string | number;
   days?: number;
+  /** The snapshots folder: the run writes `<outDir>/<scenario>/` and `<outDir>/<scenario>@d<day>/`. */
   outDir: string;
-  engine: EngineKind;
+  backend: Backend;
   databaseUrl?: string;
   allowRemoteHosts?: string[];
+  /** Simulation processes, each running a share of the tenants; the bytes do not depend on it. */
+  workers?: number;
+  /** Window days written as snapshots of their own (default: the scenario's `checkpoints`). */
+  checkpoints?: number[];
   maxEvents?: number;
   maxEventsPerInstant?: number;
   /** Inject random real-time latency (ms, upper bound) into database calls and vendor stubs. */
@@ -39,28 +53,43 @@ export interface GenerateOptions {
   quiet?: boolean;
   /** Write nothing: run, dump and return the bytes (sim verify). */
   dryRun?: boolean;
+  /** The app's name in sim.config.ts, and the folder source paths are recorded relative to. */
+  app?: string;
+  projectRoot?: string;
   log?: (line: string) => void;
   /** Formats the command line that reruns this generation (the CLI names the app and config). */
   reproduce?: (args: string[]) => string;
 }
 
-export interface GenerateResult {
+/** One snapshot a run produced: the window's end, or a checkpoint. */
+export interface GeneratedSnapshot {
   dir: string;
   manifest: Manifest;
   files: Record<string, string>;
+}
+
+export interface GenerateResult extends GeneratedSnapshot {
+  /** Checkpoint snapshots, by window day. */
+  checkpoints: Map<number, GeneratedSnapshot>;
   wallMs: number;
-  /** Wall time per phase (open, simulate, check, dump), for the summary line and the benchmark. */
+  /** Wall time per phase (prepare, simulate and dump, write), for the summary line and the benchmark. */
   phasesMs: Record<string, number>;
   events: number;
 }
 
 export function reproduceCommand(o: GenerateOptions, s: Pick<LoadedScenario, 'seed' | 'days'>): string {
-  const args = [o.scenarioFile, `--seed ${s.seed}`, `--days ${s.days}`, `--backend ${o.engine}`];
-  if (o.engine === 'postgres') args.push('--database-url <url>');
+  const args = [o.scenarioFile, `--seed ${s.seed}`, `--days ${s.days}`, `--backend ${o.backend}`];
+  if (o.backend === 'postgres') args.push('--database-url <url>');
+  if ((o.workers ?? 1) > 1) args.push(`--workers ${o.workers}`);
   if (o.chaosLatencyMs) args.push(`--chaos-latency-ms ${o.chaosLatencyMs}`);
   return o.reproduce ? o.reproduce(args) : ['npx sim generate', ...args].join(' ');
 }
 
+/**
+ * Simulates a scenario and writes its snapshots. This process prepares the databases, starts the
+ * simulation in sandboxed processes (one per shard of tenants), merges their states into
+ * canonical dumps and commits them; the app's code runs only in the sandboxes.
+ */
 export async function generate(binding: AppBinding, options: GenerateOptions): Promise<GenerateResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const began = performance.now();
@@ -72,165 +101,305 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     phaseStart = now;
   };
   const loaded = loadScenario(binding.scenario, options.scenarioFile);
-  const scenario: LoadedScenario = {
-    ...loaded,
-    seed: options.seed ?? loaded.seed,
-    days: options.days ?? loaded.days,
-  };
-  if (!(scenario.days >= 1 && scenario.days <= 3660)) {
-    throw Object.assign(new Error(`--days must be between 1 and 3660, got ${scenario.days}`), { exitCode: 2 });
+  const scenario = { ...loaded, seed: options.seed ?? loaded.seed, days: options.days ?? loaded.days };
+  const workers = options.workers ?? 1;
+  if (!(Number.isInteger(workers) && workers >= 1 && workers <= 64)) {
+    throw new UsageError(`--workers must be a whole number between 1 and 64, got ${workers}`);
   }
+  const checkpoints = [...new Set(options.checkpoints ?? scenario.checkpoints)].sort((a, b) => a - b);
+  const outside = checkpoints.find((d) => !(Number.isInteger(d) && d >= 0 && d <= scenario.days));
+  if (outside !== undefined) {
+    throw new UsageError(`checkpoint day ${outside} lies outside the window (days 0..${scenario.days})`);
+  }
+  const early = checkpoints.filter((d) => d < scenario.days);
   const startMs = scenario.startMs;
   const endMs = startMs + scenario.days * DAY_MS;
-  const historyStartMs = scenario.historyStartMs;
-  const dir = resolve(options.outDir, scenario.name);
-  const limits = {
-    maxEvents: options.maxEvents ?? 5_000_000,
+  const limits: SchedulerLimits = {
+    maxEvents: options.maxEvents ?? 50_000_000,
     maxEventsPerInstant: options.maxEventsPerInstant ?? 200_000,
   };
-  // A seed or day count given on the command line is a different snapshot than the file's: it
-  // is recorded, and the scenario hash covers it so `sim check` can tell.
-  const overridden = String(scenario.seed) !== String(loaded.seed) || scenario.days !== loaded.days;
-  const scenarioHash = overridden ? `${scenario.hash}+seed=${scenario.seed}+days=${scenario.days}` : scenario.hash;
+  const outDir = resolve(options.outDir);
+  const dirOf = (label: string) => join(outDir, label === FINAL_STATE ? scenario.name : `${scenario.name}@${label}`);
+  const labels = [...early.map(checkpointLabel), FINAL_STATE];
+  const iso = (ms: number) => new Date(ms).toISOString();
 
   // The VOPR habit: the seed and every derived option first, so any log can be replayed.
   log(
-    `sim generate: scenario=${scenario.name} seed=${scenario.seed} days=${scenario.days} start=${new Date(startMs).toISOString()} end=${new Date(endMs).toISOString()} history_start=${new Date(historyStartMs).toISOString()}`,
+    `sim generate: scenario=${scenario.name} seed=${scenario.seed} days=${scenario.days} ` +
+      `start=${iso(startMs)} end=${iso(endMs)} history_start=${iso(scenario.historyStartMs)} ` +
+      `detail_from=${iso(scenario.detailFromMs)} timezone=${scenario.timezone}`,
   );
   log(
-    `  engine=${options.engine} out=${dir} generator=${binding.generatorVersion} max_events=${limits.maxEvents} max_events_per_instant=${limits.maxEventsPerInstant}${options.chaosLatencyMs ? ` chaos_latency_ms=${options.chaosLatencyMs}` : ''}`,
+    `  backend=${options.backend} workers=${workers} out=${dirOf(FINAL_STATE)}` +
+      `${early.length ? ` checkpoints=${early.join(',')}` : ''} generator=${binding.generatorVersion} ` +
+      `max_events=${limits.maxEvents} max_events_per_instant=${limits.maxEventsPerInstant}` +
+      `${options.chaosLatencyMs ? ` chaos_latency_ms=${options.chaosLatencyMs}` : ''}`,
   );
 
   assertFakeCredentials(binding.vendorCredentials());
-  const release = options.dryRun ? () => {} : acquireDirLock(dir, `${scenario.name}-${scenario.seed}`);
-  let db: SimDatabase | undefined;
+  const releases = options.dryRun
+    ? []
+    : labels.map((label) => acquireDirLock(dirOf(label), `${scenario.name}-${scenario.seed}`));
+  let backend: PreparedBackend | undefined;
+  const tmp = mkdtempSync(join(tmpdir(), 'facade-sim-run-'));
+  const children: ChildProcess[] = [];
   try {
-    const realRandom = Math.random;
-    const latency = options.chaosLatencyMs ? () => realRandom() * options.chaosLatencyMs! : undefined;
-    db = await openEngine({
-      engine: options.engine,
+    const projectRoot = resolve(options.projectRoot ?? dirname(options.bindingModule));
+    const bundle = await bundleSimulation(options.bindingModule, projectRoot);
+    // The sandbox cannot start processes: the embedded cluster image is built here, first.
+    if (options.backend === 'pglite') emptyClusterImage();
+    backend = await prepareBackend({
+      backend: options.backend,
       databaseUrl: options.databaseUrl,
       allowRemoteHosts: options.allowRemoteHosts,
-      latencyMs: latency,
+      shards: workers,
     });
-    if (db.url) {
+    log(`  databases: ${backend.describe} (this run's own; removed when it ends)`);
+    phase('prepare');
+
+    const progress = createProgress(process.stderr, scenario, endMs, options.quiet);
+    const states = new Map<string, string[]>(labels.map((label) => [label, []]));
+    const ready: ((label: string) => void)[] = [];
+    const runs = backend.shards.map((target, index) => {
+      const job: ShardJob = {
+        scenarioFile: scenario.file,
+        seed: scenario.seed,
+        days: scenario.days,
+        shard: { index, count: workers },
+        target,
+        checkpoints: early,
+        outDir: join(tmp, `shard-${index}`),
+        limits,
+        chaosLatencyMs: options.chaosLatencyMs,
+        strictRandom: options.strictRandom,
+      };
+      return runShard(bundle, job, tmp, children, (message) => {
+        if (message.type === 'progress') progress.update(index, message.nowMs, message.events);
+        if (message.type === 'state') {
+          const dirs = states.get(message.label)!;
+          dirs[index] = message.dir;
+          if (dirs.filter(Boolean).length === workers) ready.forEach((notify) => notify(message.label));
+        }
+      });
+    });
+    const writeState = async (label: string): Promise<GeneratedSnapshot> => {
+      const dirs = states.get(label)!;
+      const shardStates = dirs.map((dir) => readShardState(dir));
+      const schema = shardStates[0]!.schema ?? (await backend!.schemaDump!(0));
+      const { tables, sequences } = mergeShards(shardStates, binding.tenantKey);
+      const sql = buildCanonicalDump(schema, tables, sequences);
+      const ledger = dirs
+        .flatMap((dir) => readFileSync(join(dir, 'ledger.jsonl'), 'utf8').split('\n'))
+        .filter(Boolean)
+        .sort();
+      const invariants = sumInvariants(
+        dirs.map((dir) => JSON.parse(readFileSync(join(dir, 'invariants.json'), 'utf8'))),
+      );
+      const rowCounts = Object.fromEntries(
+        tables.map((t) => [t.schema === 'public' ? t.name : `${t.schema}.${t.name}`, t.rows.length]),
+      );
+      const checkpoint = label === FINAL_STATE ? null : Number(label.slice(1));
+      const atMs = checkpoint === null ? endMs : startMs + checkpoint * DAY_MS;
+      const files = { [DUMP_FILE]: sql, [SIDE_EFFECTS_FILE]: ledger.map((l) => l + '\n').join('') };
+      const manifest = manifestFor(binding, options, scenario, bundle, {
+        checkpoint,
+        endMs: atMs,
+        rowCounts,
+        invariants,
+        versions: { ...toolVersions(), ...(await databaseVersions(backend!, dirs[0]!)) },
+      });
+      const dir = dirOf(label);
+      const broken = invariants.filter((i) => i.violations > 0);
+      if (broken.length) {
+        log(`  warning: invariants violated at ${label}: ${broken.map((b) => `${b.name}=${b.violations}`).join(', ')}`);
+      }
+      if (options.dryRun) return { dir, manifest: { ...manifest, files: {} }, files };
+      const previous = previousSnapshot(dir);
+      const written = writeSnapshot(dir, files, manifest);
+      if (previous && previous.manifest.files?.[DUMP_FILE] !== written.files[DUMP_FILE] && checkpoint === null) {
+        log(formatDiff(diffSnapshots(previous.dumpText, sql, previous.manifest, written, binding.tenantKey)));
+      }
+      return { dir, manifest: written, files };
+    };
+    const results: GeneratedSnapshot[] = [];
+    const writing = (async () => {
+      for (const label of labels) {
+        await new Promise<void>((resolveLabel) => {
+          if (states.get(label)!.filter(Boolean).length === workers) return resolveLabel();
+          ready.push((done) => done === label && resolveLabel());
+        });
+        results.push(await writeState(label));
+      }
+    })();
+    const events = (await Promise.all(runs)).reduce((a, b) => a + b, 0);
+    await writing;
+    progress.done();
+    phase('simulate and dump');
+    const final = results.find((r) => r.manifest.checkpoint === null)!;
+    const wallMs = performance.now() - began;
+    if (!options.dryRun) {
+      const totalRows = final.manifest.totalRows;
       log(
-        `  database=${decodeURIComponent(new URL(db.url).pathname.slice(1))} (this run's own; dropped when it ends${options.engine === 'docker' ? ', with its container' : ''})${db.location ? ` in ${db.location}` : ''}`,
+        `wrote ${final.dir}: ${totalRows} rows in ${Object.keys(final.manifest.rowCounts).length} tables, ` +
+          `${final.files[SIDE_EFFECTS_FILE]!.split('\n').length - 1} side effects, ${events} events, ` +
+          `${(wallMs / 1000).toFixed(1)} s${results.length > 1 ? ` (and ${results.length - 1} checkpoint(s))` : ''}`,
       );
     }
-    await binding.migrate(db);
-    phase('open');
-
-    const rng = new RandomStream(scenario.seed);
-    const clock = new SimClock(startMs);
-    const restoreGlobals = installSeededGlobals(rng.fork('globals'), options.strictRandom ? 'strict' : 'seeded');
-    const ledger = new SideEffectLedger(() => clock.nowMs());
-    const scheduler = new Scheduler(endMs, limits);
-    const ctx: SimContext = { scenario, rng, clock, scheduler, db, ledger, startMs, endMs, vendorLatencyMs: latency };
-    const guard = installEgressGuard({
-      allow: db.url ? [databaseEgress(parseServerUrl(db.url, { allowRemoteHosts: options.allowRemoteHosts }))] : [],
-    });
-    const harness = startVendorHarness(binding.vendorHandlers(ctx));
-    const progress = createProgress(process.stderr, scenario.days, startMs, options.quiet);
-    try {
-      await binding.start(ctx);
-      const maintain = db.maintain?.bind(db);
-      await scheduler.run({
-        advanceTo: (ms) => clock.advanceTo(ms),
-        beforeAdvance: maintain
-          ? async (fromMs, toMs) =>
-              Math.floor((toMs - startMs) / DAY_MS) > Math.floor((fromMs - startMs) / DAY_MS) ? maintain() : undefined
-          : undefined,
-        onEvent: (_e, executed) => progress.update(clock.nowMs(), executed),
-      });
-      clock.advanceTo(endMs);
-    } finally {
-      progress.done();
-      // An interrupt's cleanup fails the run's next statement, and so lands here while the process
-      // is still exiting: app code may yet be in flight, so MSW and the guard stay up until exit.
-      if (!interrupted()) {
-        harness.close();
-        guard.uninstall();
-        restoreGlobals();
-        clock.uninstall();
-      }
-    }
-    harness.assertClean();
-    guard.assertClean();
-    phase('simulate');
-
-    await checkClockLeaks(db, historyStartMs, endMs, {
-      futureColumns: binding.futureColumns?.columns,
-      maxFutureDays: binding.futureColumns?.maxDays,
-    });
-    const invariants = binding.invariants ? await binding.invariants(db) : [];
-    const broken = invariants.filter((i) => i.violations > 0);
-    if (broken.length > 0) {
-      log(`  warning: invariants violated: ${broken.map((b) => `${b.name}=${b.violations}`).join(', ')}`);
-    }
-
-    phase('check');
-    const { sql, rowCounts } = await dumpDatabase(db);
-    const versions = { ...toolVersions(), ...(await db.versions()) };
-    const totalRows = Object.values(rowCounts).reduce((a, b) => a + b, 0);
-    const files = { [DUMP_FILE]: sql, [SIDE_EFFECTS_FILE]: ledger.toJsonl() };
-    const manifestBase: Omit<Manifest, 'files'> = {
-      format: 1,
-      scenario: scenario.name,
-      seed: scenario.seed,
-      days: scenario.days,
-      engine: options.engine,
-      simulated: {
-        start: new Date(startMs).toISOString(),
-        end: new Date(endMs).toISOString(),
-        historyStart: new Date(historyStartMs).toISOString(),
-      },
-      rowCounts,
-      totalRows,
-      schemaHash: schemaHash(binding.schemaFiles()),
-      scenarioHash,
-      generatorVersion: binding.generatorVersion,
-      versions,
-      invariants: invariants.map((i) => ({ name: i.name, violations: i.violations })),
-      provenance: {
-        synthetic: true,
-        statement: `Synthetic data. Produced by simulating scenario '${scenario.name}' (seed ${scenario.seed}, ${scenario.days} days) through the ${binding.app} with every vendor stubbed (${binding.vendorNames.join(', ')}). No production row is in it, and no learned profile or production statistics were used.`,
-        application: binding.app,
-        stubbedVendors: binding.vendorNames,
-        learnedProfile: null,
-        privacyPolicy: null,
-        containsProductionData: false,
-      },
+    return {
+      ...final,
+      checkpoints: new Map(
+        results.filter((r) => r.manifest.checkpoint !== null).map((r) => [r.manifest.checkpoint!, r]),
+      ),
+      wallMs,
+      phasesMs,
+      events,
     };
-    phase('dump');
-    const wallMs = performance.now() - began;
-    if (options.dryRun) {
-      return { dir, manifest: { ...manifestBase, files: {} }, files, wallMs, phasesMs, events: scheduler.executed };
-    }
-    let previous;
-    try {
-      previous = existsSync(join(dir, 'manifest.json')) ? readSnapshot(dir) : undefined;
-    } catch {
-      previous = undefined;
-    }
-    const manifest = writeSnapshot(dir, files, manifestBase);
-    log(
-      `wrote ${dir}: ${totalRows} rows in ${Object.keys(rowCounts).length} tables, ${ledger.entries.length} side effects, ${scheduler.executed} events, ${(wallMs / 1000).toFixed(1)} s (${Object.entries(
-        phasesMs,
-      )
-        .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
-        .join(', ')})`,
-    );
-    if (previous && previous.manifest.files[DUMP_FILE] !== manifest.files[DUMP_FILE]) {
-      log(formatDiff(diffSnapshots(previous.dumpText, sql, previous.manifest, manifest, binding.tenantKey)));
-    }
-    return { dir, manifest, files, wallMs, phasesMs, events: scheduler.executed };
   } catch (error) {
+    for (const child of children) child.kill('SIGKILL');
     const e = error as Error & { exitCode?: number };
     e.message += `\n  seed=${scenario.seed}; reproduce with: ${reproduceCommand(options, scenario)}`;
     throw e;
   } finally {
-    await db?.close().catch(() => {});
-    release();
+    await backend?.close().catch((e: Error) => log(`  cleanup failed: ${e.message}`));
+    rmSync(tmp, { recursive: true, force: true });
+    for (const release of releases) release();
+  }
+}
+
+/** Runs one shard's simulation process to its end; resolves with its event count. */
+function runShard(
+  bundle: SimulationBundle,
+  job: ShardJob,
+  tmp: string,
+  children: ChildProcess[],
+  onMessage: (message: ShardMessage) => void,
+): Promise<number> {
+  return new Promise((resolveRun, rejectRun) => {
+    const { execArgv, env } = sandboxArgs(bundle, { write: tmp, read: [job.scenarioFile] });
+    const child = fork(bundle.file, [], {
+      execArgv,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    children.push(child);
+    // App output never mixes into the CLI's stdout; it goes to stderr, marked with its shard.
+    const prefix = job.shard.count > 1 ? `[shard ${job.shard.index}] ` : '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => process.stderr.write(prefix + d.toString()));
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.length > 64_000) stderr = stderr.slice(-32_000);
+    });
+    let events = 0;
+    let failure: Error | undefined;
+    child.on('message', (message: ShardMessage) => {
+      if (message.type === 'failed') {
+        failure = Object.assign(new Error(message.message), {
+          name: message.name,
+          exitCode: message.exitCode ?? 1,
+          stack: `${message.name}: ${message.message}\n${(message.stack ?? '').split('\n').slice(1).join('\n')}`,
+        });
+      } else if (message.type === 'state') {
+        events = message.events;
+      }
+      onMessage(message);
+    });
+    child.on('error', (error) => rejectRun(error));
+    child.on('exit', (code, signal) => {
+      if (failure) return rejectRun(failure);
+      if (code === 0 && events >= 0) return resolveRun(events);
+      const why = signal ? `was killed by ${signal}` : `exited with ${code}`;
+      rejectRun(
+        new Error(`simulation process for shard ${job.shard.index} ${why}${stderr ? `:\n${stderr.trim()}` : ''}`),
+      );
+    });
+    child.send(job);
+  });
+}
+
+function manifestFor(
+  binding: AppBinding,
+  options: GenerateOptions,
+  scenario: LoadedScenario & { seed: string | number; days: number },
+  bundle: SimulationBundle,
+  state: {
+    checkpoint: number | null;
+    endMs: number;
+    rowCounts: Record<string, number>;
+    invariants: { name: string; violations: number }[];
+    versions: Record<string, string>;
+  },
+): Omit<Manifest, 'files'> {
+  const days = state.checkpoint ?? scenario.days;
+  const overrides: Manifest['inputs']['overrides'] = {};
+  if (String(scenario.seed) !== String(loadedSeed(scenario))) overrides.seed = scenario.seed;
+  if (scenario.days !== (scenario.value as { days: number }).days) overrides.days = scenario.days;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const totalRows = Object.values(state.rowCounts).reduce((a, b) => a + b, 0);
+  return {
+    format: 2,
+    app: options.app ?? 'app',
+    scenario: scenario.name,
+    seed: scenario.seed,
+    days,
+    checkpoint: state.checkpoint,
+    backend: options.backend,
+    simulated: {
+      historyStart: iso(scenario.historyStartMs),
+      detailFrom: iso(scenario.detailFromMs),
+      start: iso(scenario.startMs),
+      end: iso(state.endMs),
+    },
+    rowCounts: state.rowCounts,
+    totalRows,
+    inputs: {
+      scenario: scenario.hash,
+      overrides,
+      schema: schemaHash(binding.schemaFiles()),
+      sources: bundle.sources,
+      packages: bundle.packages,
+    },
+    generatorVersion: binding.generatorVersion,
+    versions: state.versions,
+    invariants: state.invariants,
+    provenance: {
+      synthetic: true,
+      statement:
+        `Synthetic data. Produced by simulating scenario '${scenario.name}' (seed ${scenario.seed}, ` +
+        `${days} days after ${iso(scenario.historyStartMs === scenario.startMs ? scenario.startMs : scenario.historyStartMs)}` +
+        `) through the ${binding.app} with every vendor stubbed (${binding.vendorNames.join(', ')}). ` +
+        'No production row is in it, and no learned profile or production statistics were used.',
+      application: binding.app,
+      stubbedVendors: binding.vendorNames,
+      learnedProfile: null,
+      privacyPolicy: null,
+      containsProductionData: false,
+    },
+  };
+}
+
+const loadedSeed = (scenario: LoadedScenario) => {
+  const seed = (scenario.value as { seed: string }).seed;
+  return /^\d+$/.test(seed) ? Number(seed) : seed;
+};
+
+function sumInvariants(lists: { name: string; violations: number }[][]): { name: string; violations: number }[] {
+  const totals = new Map<string, number>();
+  for (const list of lists) for (const i of list) totals.set(i.name, (totals.get(i.name) ?? 0) + i.violations);
+  return [...totals].map(([name, violations]) => ({ name, violations }));
+}
+
+async function databaseVersions(backend: PreparedBackend, stateDir: string): Promise<Record<string, string>> {
+  const fromShard = JSON.parse(readFileSync(join(stateDir, 'versions.json'), 'utf8')) as Record<string, string>;
+  const pgDump = await backend.pgDumpVersion();
+  return { ...fromShard, ...(pgDump ? { pgDump } : {}) };
+}
+
+function previousSnapshot(dir: string) {
+  try {
+    return existsSync(join(dir, MANIFEST_FILE)) ? readSnapshot(dir) : undefined;
+  } catch {
+    return undefined;
   }
 }

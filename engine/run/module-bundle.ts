@@ -18,6 +18,8 @@ export interface BundledModule {
   sources: Record<string, string>;
   /** Every package it imports, with its installed version. */
   packages: Record<string, string>;
+  /** The node_modules folders those packages were found in (what a sandbox must be able to read). */
+  packageRoots: string[];
 }
 
 export interface BundleOptions {
@@ -43,6 +45,7 @@ export interface BundleOptions {
  */
 export async function bundleModule(options: BundleOptions): Promise<BundledModule> {
   const packages: Record<string, string> = {};
+  const packageRoots = new Set<string>();
   const result = await build({
     stdin: { contents: options.contents, resolveDir: options.resolveDir, loader: 'ts', sourcefile: '<entry>' },
     absWorkingDir: options.root,
@@ -54,7 +57,7 @@ export async function bundleModule(options: BundleOptions): Promise<BundledModul
     conditions: ['node', 'import'],
     metafile: true,
     logLevel: 'silent',
-    plugins: [externalPackages(packages, options.engine), originalImportMeta()],
+    plugins: [externalPackages(packages, packageRoots, options.engine), originalImportMeta()],
   });
   const code = result.outputFiles[0]!.text;
   const sources: Record<string, string> = {};
@@ -67,7 +70,12 @@ export async function bundleModule(options: BundleOptions): Promise<BundledModul
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `bundle-${createHash('sha256').update(code).digest('hex').slice(0, 20)}.mjs`);
   if (!existsSync(file)) writeFileAtomic(file, code);
-  return { file, sources, packages: Object.fromEntries(Object.entries(packages).sort()) };
+  return {
+    file,
+    sources,
+    packages: Object.fromEntries(Object.entries(packages).sort()),
+    packageRoots: [...packageRoots].sort(),
+  };
 }
 
 const BUILTIN = new Set(builtinModules);
@@ -79,7 +87,11 @@ const packageName = (spec: string) =>
     .join('/');
 
 /** Packages (and, in 'share' mode, the engine's files) stay imports of the file they resolve to. */
-function externalPackages(packages: Record<string, string>, engine: BundleOptions['engine']): Plugin {
+function externalPackages(
+  packages: Record<string, string>,
+  roots: Set<string>,
+  engine: BundleOptions['engine'],
+): Plugin {
   return {
     name: 'external-packages',
     setup(b) {
@@ -97,6 +109,8 @@ function externalPackages(packages: Record<string, string>, engine: BundleOption
           if (found.errors.length) return { errors: found.errors };
           const name = packageName(args.path);
           packages[name] = packageVersion(name);
+          const at = found.path.indexOf(`${sep}node_modules${sep}`);
+          if (at >= 0) roots.add(found.path.slice(0, at + sep.length + 'node_modules'.length));
           return { path: pathToFileURL(found.path).href, external: true };
         }
         if (engine === 'share') {

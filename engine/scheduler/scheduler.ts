@@ -16,6 +16,10 @@ export interface SchedulerHooks {
   /** Awaited before the clock moves on, when nothing is in flight (engine housekeeping). */
   beforeAdvance?(fromMs: number, toMs: number): Promise<void>;
   onEvent?(event: SimEvent, executed: number): void;
+  /** Instants (before the end of the window) at which the state is read, as if the run ended there. */
+  checkpoints?: number[];
+  /** Reads the state at a checkpoint; awaited before the run goes on. */
+  onCheckpoint?(atMs: number): Promise<void>;
 }
 
 /**
@@ -26,7 +30,7 @@ export class Scheduler {
   readonly #queue = new EventQueue();
   #executed = 0;
   #current: SimEvent | undefined;
-  readonly #atEnd: SimEvent[] = [];
+  readonly #quiesce: { label: string; run: SimEvent['run'] }[] = [];
 
   constructor(
     readonly endMs: number,
@@ -56,10 +60,12 @@ export class Scheduler {
 
   /**
    * Runs `run` once the window is over, after every event in it, with the clock at its end: the
-   * app's graceful shutdown (a buffer flushed, say), in registration order.
+   * app's graceful shutdown (a buffer flushed, say), in registration order. It also runs at every
+   * checkpoint, before the state is read, so it must leave the app able to go on (a flush does):
+   * that is what makes a checkpoint's state the state of a run that ended there.
    */
   atEnd(label: string, run: SimEvent['run']): void {
-    this.#atEnd.push({ atMs: this.endMs, priority: 0, seq: this.#atEnd.length, label, run });
+    this.#quiesce.push({ label, run });
   }
 
   /** A recurring job: runs every `everyMs` from `firstMs` until the end of the window. */
@@ -72,25 +78,34 @@ export class Scheduler {
     this.at(firstMs, label, () => tick(firstMs), priority);
   }
 
+  /**
+   * Runs every event in the total order. At each checkpoint instant (before any event at or after
+   * it) and at the end of the window, the clock is set to that instant and the `atEnd` work runs;
+   * then `onCheckpoint` reads the state.
+   */
   async run(hooks: SchedulerHooks): Promise<void> {
+    const pauses = [...(hooks.checkpoints ?? [])].filter((ms) => ms < this.endMs).sort((a, b) => a - b);
     let instantMs = -Infinity;
     let atInstant = 0;
-    const next = (): SimEvent | undefined => this.#queue.pop() ?? this.#atEnd.shift();
-    for (let event = next(); event; event = next()) {
-      if (event.atMs !== instantMs) {
-        if (hooks.beforeAdvance && instantMs !== -Infinity) await hooks.beforeAdvance(instantMs, event.atMs);
-        instantMs = event.atMs;
-        atInstant = 0;
-        hooks.advanceTo(event.atMs);
-      }
+    const moveTo = async (ms: number) => {
+      if (ms === instantMs) return;
+      if (hooks.beforeAdvance && instantMs !== -Infinity) await hooks.beforeAdvance(instantMs, ms);
+      instantMs = ms;
+      atInstant = 0;
+      hooks.advanceTo(ms);
+    };
+    const execute = async (event: SimEvent) => {
       if (++atInstant > this.limits.maxEventsPerInstant) {
         throw new SimulationLimitError(
-          `Aborting: more than ${this.limits.maxEventsPerInstant} events at ${new Date(instantMs).toISOString()} (last: '${event.label}'), assuming an actor reschedules itself forever; raise --max-events-per-instant if this is intended`,
+          `Aborting: more than ${this.limits.maxEventsPerInstant} events at ${new Date(instantMs).toISOString()} ` +
+            `(last: '${event.label}'), assuming an actor reschedules itself forever; ` +
+            'raise --max-events-per-instant if this is intended',
         );
       }
       if (++this.#executed > this.limits.maxEvents) {
         throw new SimulationLimitError(
-          `Aborting after ${this.limits.maxEvents} events (at '${event.label}', ${new Date(event.atMs).toISOString()}); raise --max-events if the scenario really needs more`,
+          `Aborting after ${this.limits.maxEvents} events (at '${event.label}', ${new Date(event.atMs).toISOString()}); ` +
+            'raise --max-events if the scenario really needs more',
         );
       }
       this.#current = event;
@@ -102,7 +117,24 @@ export class Scheduler {
         throw e;
       }
       hooks.onEvent?.(event, this.#executed);
+    };
+    const quiesce = async (atMs: number) => {
+      await moveTo(atMs);
+      for (const [seq, hook] of this.#quiesce.entries()) await execute({ atMs, priority: 0, seq, ...hook });
+    };
+    for (;;) {
+      const event = this.#queue.peek();
+      while (pauses.length > 0 && pauses[0]! <= (event?.atMs ?? Infinity)) {
+        const atMs = pauses.shift()!;
+        await quiesce(atMs);
+        await hooks.onCheckpoint?.(atMs);
+      }
+      if (!event) break;
+      this.#queue.pop();
+      await moveTo(event.atMs);
+      await execute(event);
     }
+    await quiesce(this.endMs);
     this.#current = undefined;
   }
 }

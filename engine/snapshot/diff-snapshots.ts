@@ -88,9 +88,18 @@ export function diffSnapshots(
     };
   }
   const manifestChanges: string[] = [];
-  for (const key of ['seed', 'days', 'schemaHash', 'scenarioHash', 'generatorVersion'] as const) {
-    if (before && after && JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
-      manifestChanges.push(`${key}: ${JSON.stringify(before[key])} -> ${JSON.stringify(after[key])}`);
+  if (before && after) {
+    const fields: [string, unknown, unknown][] = [
+      ['seed', before.seed, after.seed],
+      ['days', before.days, after.days],
+      ['scenario file', before.inputs?.scenario, after.inputs?.scenario],
+      ['schema', before.inputs?.schema, after.inputs?.schema],
+      ['generatorVersion', before.generatorVersion, after.generatorVersion],
+    ];
+    for (const [name, a, b] of fields) {
+      if (JSON.stringify(a) !== JSON.stringify(b)) {
+        manifestChanges.push(`${name}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`);
+      }
     }
   }
   shifts.sort((x, y) => y.magnitude - x.magnitude || (x.table + x.column < y.table + y.column ? -1 : 1));

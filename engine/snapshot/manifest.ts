@@ -1,19 +1,36 @@
 import { createHash } from 'node:crypto';
 
-export const MANIFEST_FORMAT = 1;
+export const MANIFEST_FORMAT = 2;
+
+/** What shaped a snapshot's bytes: `sim check` compares these with the project as it is now. */
+export interface ManifestInputs {
+  /** sha256 of the scenario file's bytes. */
+  scenario: string;
+  /** Seed and days given on the command line instead of the file's. */
+  overrides: { seed?: string | number; days?: number };
+  /** sha256 of the app's migrations (normalised). */
+  schema: string;
+  /** Every source file the simulation ran (engine, binding, app), with a hash of its code. */
+  sources: Record<string, string>;
+  /** Every package it imported, with the installed version. */
+  packages: Record<string, string>;
+}
 
 export interface Manifest {
   format: number;
+  /** The app of sim.config.ts this snapshot belongs to. */
+  app: string;
   scenario: string;
   seed: string | number;
   days: number;
-  engine: string;
-  simulated: { start: string; end: string; historyStart: string };
+  /** The window day this is the state of, for a checkpoint snapshot; null for the window's end. */
+  checkpoint: number | null;
+  backend: string;
+  simulated: { historyStart: string; detailFrom: string; start: string; end: string };
   rowCounts: Record<string, number>;
   totalRows: number;
   files: Record<string, string>;
-  schemaHash: string;
-  scenarioHash: string;
+  inputs: ManifestInputs;
   generatorVersion: string;
   versions: Record<string, string>;
   provenance: Record<string, unknown>;

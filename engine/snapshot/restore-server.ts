@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { cleanPgEnv, createOwnedDatabase, dropOwnedDatabase } from '../safety/index.ts';
 import { hostToolRunner, type ToolRunner } from '../db/server-database.ts';
-import { PROJECT_ID } from '../db/open-engine.ts';
+import { PROJECT_ID } from '../db/open-backend.ts';
 import { DUMP_FILE, readSnapshot } from './snapshot-files.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { PROJECT_ID } from '../db/open-engine.ts';
+import { PROJECT_ID } from '../db/open-backend.ts';
 import { connectExplicit, parseServerUrl, serverUrl } from '../safety/index.ts';
 import { restoreToServer } from '../snapshot/restore-server.ts';
 import { DUMP_FILE, readSnapshot } from '../snapshot/snapshot-files.ts';

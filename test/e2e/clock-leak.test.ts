@@ -3,29 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate, type AppBinding } from '../../engine/index.ts';
-import { billingBinding } from '../../bindings/billing/billing-binding.ts';
 import { REPO, SERVER_URL } from '../support/run-sim.ts';
 
 const TINY = join(REPO, 'test/fixtures/scenarios/tiny.yaml');
 
-/** The app as it would be with one careless trigger: the database stamps rows with its own now(). */
-const leakyBinding: AppBinding = {
-  ...billingBinding,
-  async migrate(db) {
-    await billingBinding.migrate(db);
-    await db.exec(`CREATE FUNCTION stamp_now() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.created_at := now(); RETURN NEW; END $$;
-                   CREATE TRIGGER organizations_stamp BEFORE INSERT ON organizations FOR EACH ROW EXECUTE FUNCTION stamp_now();`);
-  },
-};
+const LEAKY = join(REPO, 'test/fixtures/bindings/leaky-binding.ts');
+const leakyBinding = (await import(LEAKY)).default as AppBinding;
 
 describe('clock leaks: every timestamp must lie in the simulated window', () => {
   it('on a server, a DEFAULT/trigger now() escapes the simulated clock and the run fails with exit 5, naming the column', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sim-leak-'));
     const run = generate(leakyBinding, {
+      bindingModule: LEAKY,
+      projectRoot: REPO,
       scenarioFile: TINY,
       days: 3,
       outDir: out,
-      engine: 'postgres',
+      backend: 'postgres',
       databaseUrl: SERVER_URL,
       quiet: true,
       log: () => {},
@@ -41,10 +35,12 @@ describe('clock leaks: every timestamp must lie in the simulated window', () => 
   it('embedded, PGlite now() follows the simulated clock, so the same trigger is harmless', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sim-leak-'));
     const result = await generate(leakyBinding, {
+      bindingModule: LEAKY,
+      projectRoot: REPO,
       scenarioFile: TINY,
       days: 3,
       outDir: out,
-      engine: 'pglite',
+      backend: 'pglite',
       quiet: true,
       log: () => {},
     });

@@ -1,0 +1,52 @@
+import { dirname } from 'node:path';
+import { cacheDir } from '../util/cache-dir.ts';
+import { bundleModule, ENGINE_DIR, type BundledModule } from './module-bundle.ts';
+
+export interface SimulationBundle extends BundledModule {
+  /** The project the binding belongs to (its sources are read at run time, e.g. migrations). */
+  projectRoot: string;
+}
+
+/**
+ * The sandboxed simulation as one plain ES module: the engine's simulation process with the app's
+ * binding, and nothing that needs a TypeScript loader (a loader runs in a worker thread, which
+ * the sandbox refuses). Its inputs are also what `sim check` compares.
+ */
+export async function bundleSimulation(bindingModule: string, projectRoot: string): Promise<SimulationBundle> {
+  const contents = [
+    // First, so that it is in place before any package evaluates.
+    `import ${JSON.stringify(`${ENGINE_DIR}/run/permission-shims.ts`)};`,
+    `import binding from ${JSON.stringify(bindingModule)};`,
+    `import { runSimulationProcess } from ${JSON.stringify(`${ENGINE_DIR}/run/simulation-process.ts`)};`,
+    `await runSimulationProcess(binding);`,
+  ].join('\n');
+  const bundle = await bundleModule({
+    contents,
+    resolveDir: dirname(bindingModule),
+    root: projectRoot,
+    engine: 'include',
+  });
+  return { ...bundle, projectRoot };
+}
+
+/**
+ * How a simulation process is started: Node's permission model with reads limited to the project,
+ * its packages and the cache, writes to one private folder, and no child processes, workers,
+ * native addons, WASI or inspector (none of those flags is given). The environment is scrubbed:
+ * NODE_OPTIONS could widen the permissions, and PG* variables could redirect a connection.
+ */
+export function sandboxArgs(
+  bundle: SimulationBundle,
+  allow: { write: string; read: string[] },
+): { execArgv: string[]; env: NodeJS.ProcessEnv } {
+  const reads = [bundle.projectRoot, ...bundle.packageRoots, cacheDir(), bundle.file, allow.write, ...allow.read];
+  const execArgv = [
+    '--experimental-permission',
+    ...[...new Set(reads)].map((path) => `--allow-fs-read=${path}`),
+    `--allow-fs-write=${allow.write}`,
+    '--disable-warning=ExperimentalWarning',
+  ];
+  const env: NodeJS.ProcessEnv = { TZ: 'UTC', PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  if (process.env.CI) env.CI = process.env.CI;
+  return { execArgv, env };
+}

@@ -1,0 +1,174 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SimClock } from '../clock/sim-clock.ts';
+import { DAY_MS } from '../clock/time.ts';
+import { loadScenario } from '../config/scenario-file.ts';
+import type { ShardTarget } from '../db/open-backend.ts';
+import { openPglite } from '../db/pglite-database.ts';
+import { openServerDatabase } from '../db/server-database.ts';
+import type { SimDatabase } from '../db/sim-database.ts';
+import { RandomStream } from '../rng/random-stream.ts';
+import { installSeededGlobals } from '../rng/seeded-globals.ts';
+import { installEgressGuard } from '../safety/egress-guard.ts';
+import { Scheduler, type SchedulerLimits } from '../scheduler/scheduler.ts';
+import { writeShardState } from '../snapshot/shard-state.ts';
+import { startVendorHarness, UnstubbedRequestError } from '../vendors/vendor-harness.ts';
+import { SideEffectLedger } from '../vendors/side-effect-ledger.ts';
+import type { AppBinding, SimContext } from './app-binding.ts';
+import { checkClockLeaks } from './clock-leak-check.ts';
+import { ownsTenant, type Shard } from './shard.ts';
+
+/** What the parent asks one simulation process to do. */
+export interface ShardJob {
+  scenarioFile: string;
+  seed: string | number;
+  days: number;
+  shard: Shard;
+  target: ShardTarget;
+  /** Window days whose state is written besides the end's (ascending, each < days). */
+  checkpoints: number[];
+  /** A private folder the process may write to, and nothing else. */
+  outDir: string;
+  limits: SchedulerLimits;
+  chaosLatencyMs?: number;
+  strictRandom?: boolean;
+}
+
+/** What a simulation process tells its parent. */
+export type ShardMessage =
+  | { type: 'progress'; nowMs: number; events: number }
+  | { type: 'state'; label: string; dir: string; events: number }
+  | { type: 'done'; events: number }
+  | { type: 'failed'; name: string; message: string; exitCode?: number; stack?: string };
+
+/** The label of the state at the end of the window, and of a checkpoint at window day `d`. */
+export const FINAL_STATE = 'final';
+export const checkpointLabel = (day: number) => `d${day}`;
+
+/**
+ * The main of a sandboxed simulation process (bundled with the app's binding): it receives one
+ * job, simulates its shard of tenants through the app, and writes the database's state at every
+ * checkpoint and at the end. It has no network but its database, starts no process and writes
+ * only its private folder; a failure is reported with its exit code and the process exits.
+ */
+export async function runSimulationProcess(binding: AppBinding): Promise<void> {
+  const send = (message: ShardMessage) => process.send?.(message);
+  const fail = (error: unknown) => {
+    const e = error instanceof Error ? error : new Error(String(error));
+    send({
+      type: 'failed',
+      name: e.name,
+      message: e.message,
+      exitCode: (e as { exitCode?: number }).exitCode,
+      stack: e.stack,
+    });
+    // Exit once the message is out: the channel flushes before disconnect's callback runs.
+    process.disconnect?.();
+    setTimeout(() => process.exit(1), 100).unref();
+  };
+  // App code that throws in a timer or leaves a promise rejected fails the run like any error.
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+  // The parent is gone (killed): nothing is left to report to.
+  process.on('disconnect', () => process.exit(1));
+  const job = await new Promise<ShardJob>((resolve) => process.once('message', (m) => resolve(m as ShardJob)));
+  try {
+    await simulateShard(binding, job, send);
+    process.send?.({ type: 'done', events: 0 } satisfies ShardMessage, () => process.exit(0));
+  } catch (error) {
+    fail(error);
+  }
+}
+
+/** Simulates one shard of a scenario, writing its state at each checkpoint and at the end. */
+export async function simulateShard(
+  binding: AppBinding,
+  job: ShardJob,
+  send: (message: ShardMessage) => void,
+): Promise<void> {
+  const loaded = loadScenario(binding.scenario, job.scenarioFile);
+  const scenario = { ...loaded, seed: job.seed, days: job.days };
+  const startMs = scenario.startMs;
+  const endMs = startMs + scenario.days * DAY_MS;
+  const realRandom = Math.random;
+  const latency = job.chaosLatencyMs ? () => realRandom() * job.chaosLatencyMs! : undefined;
+  const db: SimDatabase =
+    job.target.kind === 'pglite'
+      ? await openPglite({ latencyMs: latency })
+      : await openServerDatabase({ backend: 'postgres', url: job.target.url, latencyMs: latency });
+  try {
+    await binding.migrate(db);
+    const rng = new RandomStream(scenario.seed);
+    const clock = new SimClock(scenario.historyStartMs);
+    const restoreGlobals = installSeededGlobals(rng.fork('globals'), job.strictRandom ? 'strict' : 'seeded');
+    const ledger = new SideEffectLedger(() => clock.nowMs());
+    const scheduler = new Scheduler(endMs, job.limits);
+    const ctx: SimContext = {
+      scenario,
+      rng,
+      clock,
+      scheduler,
+      db,
+      ledger,
+      historyStartMs: scenario.historyStartMs,
+      detailFromMs: scenario.detailFromMs,
+      startMs,
+      endMs,
+      shard: job.shard,
+      owns: (label) => ownsTenant(job.shard, label),
+      vendorLatencyMs: latency,
+    };
+    const guard = installEgressGuard({ allow: job.target.kind === 'server' ? [job.target.allow] : [] });
+    const harness = startVendorHarness(binding.vendorHandlers(ctx));
+    // The state at an instant: what a run that ended there would hold.
+    const writeState = async (label: string, atMs: number) => {
+      harness.assertClean();
+      guard.assertClean();
+      const leaks = binding.futureColumns;
+      await checkClockLeaks(db, scenario.historyStartMs, atMs, {
+        futureColumns: leaks?.columns,
+        maxFutureDays: leaks?.maxDays,
+      });
+      const dir = join(job.outDir, label);
+      await writeShardState(db, dir);
+      writeFileSync(join(dir, 'ledger.jsonl'), ledger.toJsonl());
+      const invariants = binding.invariants ? await binding.invariants(db) : [];
+      writeFileSync(join(dir, 'invariants.json'), JSON.stringify(invariants));
+      writeFileSync(join(dir, 'versions.json'), JSON.stringify(await db.versions()));
+      send({ type: 'state', label, dir, events: scheduler.executed });
+    };
+    let lastReportMs = 0;
+    try {
+      await binding.start(ctx);
+      const maintain = db.maintain?.bind(db);
+      const dayOf = (ms: number) => Math.floor((ms - scenario.historyStartMs) / DAY_MS);
+      await scheduler.run({
+        advanceTo: (ms) => clock.advanceTo(ms),
+        beforeAdvance: maintain
+          ? async (fromMs, toMs) => (dayOf(toMs) > dayOf(fromMs) ? maintain() : undefined)
+          : undefined,
+        onEvent: () => {
+          const now = performance.now();
+          if (now - lastReportMs < 200) return;
+          lastReportMs = now;
+          send({ type: 'progress', nowMs: clock.nowMs(), events: scheduler.executed });
+        },
+        checkpoints: job.checkpoints.map((day) => startMs + day * DAY_MS),
+        onCheckpoint: (atMs) => writeState(checkpointLabel(Math.round((atMs - startMs) / DAY_MS)), atMs),
+      });
+      await writeState(FINAL_STATE, endMs);
+    } catch (error) {
+      // The app swallowed a refused vendor call and failed on its consequence: the cause is the call.
+      if (harness.unhandled.length > 0) throw new UnstubbedRequestError(harness.unhandled[0]!);
+      if (guard.attempts.length > 0) guard.assertClean();
+      throw error;
+    } finally {
+      harness.close();
+      guard.uninstall();
+      restoreGlobals();
+      clock.uninstall();
+    }
+  } finally {
+    await db.close().catch(() => {});
+  }
+}
