@@ -1,5 +1,5 @@
 // Runs one generate in its own process so peak RSS is the run's own; prints one JSON line.
-import { generate } from '../engine/index.ts';
+import { generate } from '../engine/run/generate.ts';
 import { billingBinding } from '../bindings/billing/billing-binding.ts';
 import { fileURLToPath } from 'node:url';
 import { installSignalHandlers } from '../engine/util/exit-cleanup.ts';

@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { diffSnapshots, formatDiff, generate, readSnapshot } from '../engine/index.ts';
+import { generate } from '../engine/run/generate.ts';
+import { readSnapshot } from '../engine/snapshot/snapshot-files.ts';
+import { diffSnapshots, formatDiff } from '../engine/snapshot/diff-snapshots.ts';
 import { checkSnapshots } from '../engine/commands/check-snapshots.ts';
 import { verifySnapshot } from '../engine/commands/verify-snapshot.ts';
 import { restoreToServer } from '../engine/snapshot/restore-server.ts';

@@ -20,6 +20,7 @@ export type { ChangePlanInput, ChangeSeatsInput, ProrationResult } from './facad
 export type { CreateCouponInput, InvoiceLine } from './facade/invoicing.ts';
 export type { RefundInput } from './facade/refunds.ts';
 export type { AddWebhookEndpointInput } from './facade/webhooks.ts';
+export type { PublishPriceInput, RetirePlanInput } from './facade/catalogue-actions.ts';
 export { assertTransition } from './facade/subscription-transitions.ts';
 export { DUNNING_RETRY_DAYS } from './facade/dunning-schedule.ts';
 export { DomainError } from './domain-error.ts';

@@ -11,7 +11,8 @@ export interface UsageRecord {
 
 export interface SignIn {
   organizationId: number;
-  userId: number;
+  /** The user's public id, as a session or token carries it. */
+  userPublicId: string;
   ip: string;
   userAgent: string;
   at: Date;
@@ -100,17 +101,19 @@ export class IngestBuffer {
       at: e.at.toISOString(),
       payload: {
         action: 'user.signed_in',
-        actor: { user_id: e.userId, email: null, ip: e.ip },
+        actor: { user: e.userPublicId, email: null, ip: e.ip },
         request: { id: null, user_agent: e.userAgent },
-        target: { user_id: e.userId },
+        target: { user: e.userPublicId },
       },
     }));
-    const lastSeen = new Map<number, number>();
-    for (const e of events) lastSeen.set(e.userId, Math.max(lastSeen.get(e.userId) ?? 0, e.at.getTime()));
-    const ids = [...lastSeen.keys()].sort((a, b) => a - b);
+    const lastSeen = new Map<string, number>();
+    for (const e of events) {
+      lastSeen.set(e.userPublicId, Math.max(lastSeen.get(e.userPublicId) ?? 0, e.at.getTime()));
+    }
+    const ids = [...lastSeen.keys()].sort();
     const ats = ids.map((id) => new Date(lastSeen.get(id)!).toISOString());
-    // Users are matched through unnest of two arrays, which the planner resolves by primary key;
-    // a join against the events themselves may be planned as a scan of every user per flush.
+    // Users are matched through unnest of two arrays, which the planner resolves by the unique
+    // public id; a join against the events themselves may be planned as a scan of every user.
     await this.db.execute(sql`
       WITH signed_in AS (
         INSERT INTO audit_events (organization_id, action, occurred_at, payload)
@@ -119,7 +122,7 @@ export class IngestBuffer {
          ORDER BY e.n
         RETURNING 1)
       UPDATE users u SET last_seen_at = GREATEST(u.last_seen_at, v.at)
-        FROM unnest(${pgArray(ids)}::bigint[], ${pgArray(ats)}::timestamptz[]) AS v(id, at)
-       WHERE u.id = v.id`);
+        FROM unnest(${pgArray(ids)}::text[], ${pgArray(ats)}::timestamptz[]) AS v(public_id, at)
+       WHERE u.public_id = v.public_id`);
   }
 }

@@ -29,10 +29,15 @@ export const plans = pgTable(
     currency: char('currency', { length: 3 }).notNull(),
     unitAmountCents: bigint('unit_amount_cents', { mode: 'number' }).notNull(),
     includedSeats: integer('included_seats').notNull().default(1),
+    /** Offered to new subscribers; a superseded or retired price stays for those who have it. */
     active: boolean('active').notNull().default(true),
+    /** A new price is a new version of the plan (prices are immutable, as Stripe's are). */
+    version: integer('version').notNull().default(1),
+    publishedAt: ts('published_at'),
+    retiredAt: ts('retired_at'),
   },
   (t) => [
-    uniqueIndex('plans_code_interval_currency_key').on(t.code, t.interval, t.currency),
+    uniqueIndex('plans_code_interval_currency_version_key').on(t.code, t.interval, t.currency, t.version),
     check('plans_interval_check', sql`${t.interval} in ('month', 'year')`),
   ],
 );
@@ -56,6 +61,8 @@ export const organizations = pgTable('organizations', {
   tenantSlug: text('tenant_slug').notNull().unique(),
   legalName: text('legal_name').notNull(),
   country: char('country', { length: 2 }).notNull(),
+  /** The customer's own time zone (IANA), for its invoices' and reports' calendar. */
+  timezone: text('timezone').notNull().default('UTC'),
   billingEmail: text('billing_email'),
   createdAt: ts('created_at').notNull(),
   deletedAt: ts('deleted_at'),
@@ -65,6 +72,7 @@ export const users = pgTable(
   'users',
   {
     id: id(),
+    publicId: text('public_id').notNull().unique(),
     organizationId: ref('organization_id')
       .notNull()
       .references(() => organizations.id),
@@ -85,6 +93,7 @@ export const paymentMethods = pgTable(
   'payment_methods',
   {
     id: id(),
+    publicId: text('public_id').notNull().unique(),
     userId: ref('user_id')
       .notNull()
       .references(() => users.id),
@@ -112,6 +121,10 @@ export const subscriptions = pgTable(
       .notNull()
       .references(() => organizations.id),
     planCode: text('plan_code').notNull(),
+    /** The exact price version the subscription pays: a repriced plan keeps its old subscribers. */
+    planId: ref('plan_id')
+      .notNull()
+      .references(() => plans.id),
     interval: text('interval').notNull(),
     currency: char('currency', { length: 3 }).notNull(),
     seats: integer('seats').notNull(),
@@ -211,6 +224,7 @@ export const refunds = pgTable('refunds', {
 
 export const webhookEndpoints = pgTable('webhook_endpoints', {
   id: id(),
+  publicId: text('public_id').notNull().unique(),
   organizationId: ref('organization_id')
     .notNull()
     .references(() => organizations.id),

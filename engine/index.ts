@@ -20,6 +20,7 @@ export { ConfigError, type ConfigProblem } from './config/config-error.ts';
 
 /* Writing a binding: randomness, time and the event loop */
 export { RandomStream } from './rng/random-stream.ts';
+export { idSource } from './rng/id-source.ts';
 export { sample, sampleInt, type Distribution } from './rng/distribution.ts';
 export { fakerFor } from './rng/faker-for.ts';
 export { SimClock } from './clock/sim-clock.ts';
@@ -32,9 +33,5 @@ export { SideEffectLedger, type SideEffect } from './vendors/side-effect-ledger.
 export type { SimDatabase, Backend } from './db/sim-database.ts';
 export type { TenantKey } from './snapshot/diff-snapshots.ts';
 
-/* Running the simulator from code (the `sim` CLI calls these) */
-export { generate, type GenerateOptions, type GenerateResult } from './run/generate.ts';
-export { readSnapshot, type LoadedSnapshot } from './snapshot/snapshot-files.ts';
-export { diffSnapshots, formatDiff, type SnapshotDiff } from './snapshot/diff-snapshots.ts';
-export { IntegrityError } from './snapshot/snapshot-validator.ts';
+/* Reading snapshots */
 export type { Manifest } from './snapshot/manifest.ts';

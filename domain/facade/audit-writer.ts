@@ -17,8 +17,8 @@ export function auditWriter(clock: Clock): AuditWriter {
     const payload: Record<string, unknown> = {
       action,
       actor: ctx
-        ? { user_id: ctx.actorUserId ?? null, email: ctx.actorEmail ?? null, ip: ctx.ip }
-        : { user_id: null, email: null, ip: null, system: true },
+        ? { user: ctx.actorUserPublicId ?? null, email: ctx.actorEmail ?? null, ip: ctx.ip }
+        : { user: null, email: null, ip: null, system: true },
       request: ctx ? { id: ctx.requestId, user_agent: ctx.userAgent } : null,
       target,
     };

@@ -14,6 +14,8 @@ import type {
   RecordSignInsInput,
 } from './user-actions.ts';
 import type { AddWebhookEndpointInput } from './webhooks.ts';
+import type { NewUser } from './user-actions.ts';
+import type { PublishPriceInput, RetirePlanInput } from './catalogue-actions.ts';
 
 /** Scheduled work as data: the host runs `run` every `everyMs`. */
 export interface BillingJob {
@@ -29,11 +31,14 @@ export interface BillingJob {
  */
 export interface BillingFacade {
   /** Creates an organisation with its owner, then indexes it for search. */
-  signUp(input: SignUpInput, ctx: RequestContext): Promise<{ organizationId: number; ownerUserId: number }>;
+  signUp(
+    input: SignUpInput,
+    ctx: RequestContext,
+  ): Promise<{ organizationId: number; organizationPublicId: string; ownerUserId: number; ownerPublicId: string }>;
   /** Adds one member to a live organisation; an email already there is refused ('duplicate_email'). */
-  inviteUser(input: InviteUserInput, ctx: RequestContext): Promise<{ userId: number }>;
+  inviteUser(input: InviteUserInput, ctx: RequestContext): Promise<NewUser>;
   /** SCIM-style bulk provisioning: one statement for the users, one audit event for the batch. */
-  importUsers(input: ImportUsersInput, ctx: RequestContext): Promise<{ userIds: number[] }>;
+  importUsers(input: ImportUsersInput, ctx: RequestContext): Promise<{ users: NewUser[] }>;
   /** Changes an active member's role; the owner's role cannot change. */
   changeRole(input: ChangeRoleInput, ctx: RequestContext): Promise<void>;
   /** Deactivates an active member; the owner cannot be deactivated. */
@@ -41,9 +46,16 @@ export interface BillingFacade {
   /** Accepted now, written by the `ingest` job (see IngestBuffer). */
   recordSignIns(input: RecordSignInsInput): Promise<void>;
   /** Tokenises a card with the payment vendor and makes it the organisation's default. */
-  addPaymentMethod(input: AddPaymentMethodInput, ctx: RequestContext): Promise<{ paymentMethodId: number }>;
+  addPaymentMethod(
+    input: AddPaymentMethodInput,
+    ctx: RequestContext,
+  ): Promise<{ paymentMethodId: number; publicId: string }>;
   /** Adds a coupon to the catalogue (an admin action, before any subscription uses it). */
   createCoupon(input: CreateCouponInput): Promise<{ couponId: number }>;
+  /** Publishes a new price for a plan; existing subscribers keep theirs (an admin action). */
+  publishPrice(input: PublishPriceInput): Promise<{ planId: number; version: number }>;
+  /** Stops offering a plan to new subscribers; existing ones keep renewing (an admin action). */
+  retirePlan(input: RetirePlanInput): Promise<{ retired: number }>;
   /** Starts a subscription: a trial, or a first invoice issued and charged now. */
   subscribe(input: SubscribeInput, ctx: RequestContext): Promise<{ subscriptionId: number }>;
   /** Moves to another plan in the same interval and currency, prorating the rest of the period. */
@@ -57,7 +69,10 @@ export interface BillingFacade {
   /** Refunds part or all of a paid invoice through the payment vendor. */
   refund(input: RefundInput, ctx: RequestContext): Promise<void>;
   /** Registers an https endpoint that receives the organisation's billing events. */
-  addWebhookEndpoint(input: AddWebhookEndpointInput, ctx: RequestContext): Promise<{ endpointId: number }>;
+  addWebhookEndpoint(
+    input: AddWebhookEndpointInput,
+    ctx: RequestContext,
+  ): Promise<{ endpointId: number; publicId: string }>;
   /** Accepted now, written by the `ingest` job (see IngestBuffer). */
   recordUsage(records: UsageRecord[]): Promise<void>;
   /** Writes accepted usage and sign-ins now: what the `ingest` job does, and what shutdown must do. */

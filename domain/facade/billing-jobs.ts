@@ -10,7 +10,7 @@ import type { Webhooks } from './webhooks.ts';
 
 /** The app's scheduled work, as data: the host decides how to run it (no hidden setInterval). */
 export function billingJobs(
-  { db, clock, ingest, lookup, audit, email, orgOf, planOf }: FacadeContext,
+  { db, clock, ingest, lookup, audit, email, orgOf, planById }: FacadeContext,
   hooks: Webhooks,
   { collect, invoiceAndCharge }: Payments,
   ingestFlushMs: number | undefined,
@@ -41,7 +41,7 @@ export function billingJobs(
             });
             continue;
           }
-          const plan = await planOf(sub.planCode, sub.interval, sub.currency);
+          const plan = await planById(sub.planId);
           const start = sub.currentPeriodEnd;
           const end = addInterval(start, sub.interval);
           await db

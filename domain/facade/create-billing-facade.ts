@@ -1,5 +1,6 @@
 import type { BillingFacade } from './billing-facade.ts';
 import { billingJobs } from './billing-jobs.ts';
+import { catalogueActions } from './catalogue-actions.ts';
 import { createFacadeContext } from './facade-context.ts';
 import type { FacadeDeps } from './facade-deps.ts';
 import { ingestActions } from './ingest-actions.ts';
@@ -26,6 +27,7 @@ export function createBillingFacade(deps: FacadeDeps): BillingFacade {
   const changes = subscriptionChanges(ctx, hooks, pay);
   const { refund } = refunds(ctx, hooks);
   const ingest = ingestActions(ctx);
+  const catalogue = catalogueActions(ctx);
   return {
     signUp: organizations.signUp,
     inviteUser: users.inviteUser,
@@ -35,6 +37,8 @@ export function createBillingFacade(deps: FacadeDeps): BillingFacade {
     recordSignIns: users.recordSignIns,
     addPaymentMethod: cards.addPaymentMethod,
     createCoupon: invoices.createCoupon,
+    publishPrice: catalogue.publishPrice,
+    retirePlan: catalogue.retirePlan,
     subscribe: subscriptions.subscribe,
     changePlan: changes.changePlan,
     changeSeats: changes.changeSeats,

@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
+import { firstOrThrow } from './first-or-throw.ts';
 import type { BillingDb } from '../billing-db.ts';
 import { DomainError } from '../domain-error.ts';
 import { IngestBuffer } from '../ingest-buffer.ts';
@@ -14,7 +15,7 @@ import type { Organization, Plan, Subscription } from './row-types.ts';
 export interface FacadeContext {
   db: BillingDb;
   clock: Clock;
-  newId: (prefix: string) => string;
+  newId: (prefix: string, scope: string) => string;
   vendor: VendorClients;
   ingest: IngestBuffer;
   lookup: PreparedLookups;
@@ -24,8 +25,12 @@ export interface FacadeContext {
   orgOf(organizationId: number): Promise<Organization>;
   /** A subscription, else a 'not_found' refusal. */
   subOf(subscriptionId: number): Promise<Subscription>;
-  /** A published plan, else an 'unknown_plan' refusal; read once per facade. */
+  /** The price a new subscriber of a plan gets (its newest offered version), else a refusal. */
   planOf(code: string, interval: string, currency: string): Promise<Plan>;
+  /** A price version by id: what an existing subscription keeps paying. */
+  planById(id: number): Promise<Plan>;
+  /** Forgets the offered prices (after the catalogue changed). */
+  forgetOfferedPlans(): void;
 }
 
 export function createFacadeContext(deps: FacadeDeps): FacadeContext {
@@ -33,9 +38,10 @@ export function createFacadeContext(deps: FacadeDeps): FacadeContext {
   const vendor = vendorClients(deps.vendors);
   const ingest = new IngestBuffer(db);
   const lookup = preparedLookups(db);
-  // A published plan is never edited (a new price is a new plan, as with Stripe's immutable
+  // A published price is never edited (a new price is a new version, as with Stripe's immutable
   // prices), so each one is read once per facade instead of once per invoice.
-  const plans = new Map<string, Plan>();
+  const offered = new Map<string, Plan>();
+  const byId = new Map<number, Plan>();
   return {
     db,
     clock,
@@ -57,15 +63,31 @@ export function createFacadeContext(deps: FacadeDeps): FacadeContext {
     },
     async planOf(code, interval, currency) {
       const key = `${code}/${interval}/${currency}`;
-      const cached = plans.get(key);
+      const cached = offered.get(key);
       if (cached) return cached;
-      const [plan] = await db
+      const versions = await db
         .select()
         .from(t.plans)
-        .where(and(eq(t.plans.code, code), eq(t.plans.interval, interval), eq(t.plans.currency, currency)));
-      if (!plan) throw new DomainError('unknown_plan', `no ${interval}ly ${code} plan in ${currency}`);
-      plans.set(key, plan);
+        .where(and(eq(t.plans.code, code), eq(t.plans.interval, interval), eq(t.plans.currency, currency)))
+        .orderBy(desc(t.plans.version));
+      const plan = versions.find((p) => p.active);
+      if (!plan) {
+        if (versions.length) throw new DomainError('plan_retired', `the ${code} plan is no longer offered`);
+        throw new DomainError('unknown_plan', `no ${interval}ly ${code} plan in ${currency}`);
+      }
+      offered.set(key, plan);
+      byId.set(plan.id, plan);
       return plan;
+    },
+    async planById(id) {
+      const cached = byId.get(id);
+      if (cached) return cached;
+      const plan = firstOrThrow(await db.select().from(t.plans).where(eq(t.plans.id, id)), `plan ${id}`);
+      byId.set(id, plan);
+      return plan;
+    },
+    forgetOfferedPlans() {
+      offered.clear();
     },
   };
 }

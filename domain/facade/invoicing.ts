@@ -89,7 +89,7 @@ export function invoicing({ db, clock, newId, audit }: FacadeContext): Invoicing
           await tx
             .insert(t.invoices)
             .values({
-              publicId: newId('in'),
+              publicId: newId('in', org.publicId),
               number: `${org.tenantSlug.toUpperCase()}-${String(n + 1).padStart(4, '0')}`,
               subscriptionId: sub.id,
               status: 'open',

@@ -11,6 +11,8 @@ export interface SignUpInput {
   legalName: string;
   /** ISO 3166 alpha-2: decides the tax rate. */
   country: string;
+  /** IANA time zone of the customer (default UTC). */
+  timezone?: string;
   currency: string;
   /** Where billing mail goes; the owner's email when absent. */
   billingEmail?: string | null;
@@ -27,7 +29,10 @@ export interface SoftDeleteOrganizationInput {
 }
 
 export interface OrganizationActions {
-  signUp(input: SignUpInput, ctx: RequestContext): Promise<{ organizationId: number; ownerUserId: number }>;
+  signUp(
+    input: SignUpInput,
+    ctx: RequestContext,
+  ): Promise<{ organizationId: number; organizationPublicId: string; ownerUserId: number; ownerPublicId: string }>;
   softDeleteOrganization(input: SoftDeleteOrganizationInput, ctx: RequestContext): Promise<void>;
 }
 
@@ -46,10 +51,11 @@ export function organizationActions({ db, clock, newId, vendor, audit, orgOf }: 
           await tx
             .insert(t.organizations)
             .values({
-              publicId: newId('org'),
+              publicId: newId('org', input.tenantSlug),
               tenantSlug: input.tenantSlug,
               legalName: input.legalName,
               country: input.country,
+              timezone: input.timezone ?? 'UTC',
               billingEmail: input.billingEmail ?? null,
               createdAt: now,
             })
@@ -60,6 +66,7 @@ export function organizationActions({ db, clock, newId, vendor, audit, orgOf }: 
           await tx
             .insert(t.users)
             .values({
+              publicId: newId('usr', org.publicId),
               organizationId: org.id,
               email: input.owner.email,
               fullName: input.owner.fullName,
@@ -73,7 +80,7 @@ export function organizationActions({ db, clock, newId, vendor, audit, orgOf }: 
           tx,
           org.id,
           'organization.created',
-          { ...ctx, actorUserId: owner.id, actorEmail: owner.email },
+          { ...ctx, actorUserPublicId: owner.publicId, actorEmail: owner.email },
           { organization_id: org.publicId, legal_name: org.legalName },
         );
         return { org, owner };
@@ -84,7 +91,12 @@ export function organizationActions({ db, clock, newId, vendor, audit, orgOf }: 
         slug: result.org.tenantSlug,
         country: result.org.country,
       });
-      return { organizationId: result.org.id, ownerUserId: result.owner.id };
+      return {
+        organizationId: result.org.id,
+        organizationPublicId: result.org.publicId,
+        ownerUserId: result.owner.id,
+        ownerPublicId: result.owner.publicId,
+      };
     },
 
     async softDeleteOrganization(input, ctx) {

@@ -20,13 +20,19 @@ export interface AddPaymentMethodInput {
 }
 
 export interface PaymentMethodActions {
-  addPaymentMethod(input: AddPaymentMethodInput, ctx: RequestContext): Promise<{ paymentMethodId: number }>;
+  addPaymentMethod(
+    input: AddPaymentMethodInput,
+    ctx: RequestContext,
+  ): Promise<{ paymentMethodId: number; publicId: string }>;
 }
 
-export function paymentMethodActions({ db, clock, vendor, audit }: FacadeContext): PaymentMethodActions {
+export function paymentMethodActions({ db, clock, newId, vendor, audit, orgOf }: FacadeContext): PaymentMethodActions {
   return {
     async addPaymentMethod(input, ctx) {
-      const res = await vendor.tokenizeCard(input.card);
+      const org = await orgOf(input.organizationId);
+      const publicId = newId('card', org.publicId);
+      // A retried request must not store the card twice at the vendor.
+      const res = await vendor.tokenizeCard(input.card, `${publicId}:tokenize`);
       if (res.status !== 200) {
         const why = res.body?.error?.message ?? res.body?.error?.code ?? 'unknown';
         throw new DomainError('card_rejected', `payment provider refused the card (${res.status}: ${why})`);
@@ -40,6 +46,7 @@ export function paymentMethodActions({ db, clock, vendor, audit }: FacadeContext
           await tx
             .insert(t.paymentMethods)
             .values({
+              publicId,
               userId: input.userId,
               organizationId: input.organizationId,
               brand: res.body.card.brand,
@@ -54,11 +61,11 @@ export function paymentMethodActions({ db, clock, vendor, audit }: FacadeContext
           'the inserted payment method',
         );
         await audit(tx, input.organizationId, 'payment_method.added', ctx, {
-          payment_method_id: pm.id,
+          payment_method: pm.publicId,
           brand: pm.brand,
           last_four: pm.lastFour,
         });
-        return { paymentMethodId: pm.id };
+        return { paymentMethodId: pm.id, publicId: pm.publicId };
       });
     },
   };

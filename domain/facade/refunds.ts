@@ -23,11 +23,11 @@ export function refunds({ db, clock, vendor, lookup, audit, subOf }: FacadeConte
       if (!inv || inv.status !== 'paid') {
         throw new DomainError('not_refundable', `invoice ${input.invoiceId} is not paid`);
       }
-      const [{ refunded }] = (
+      const [{ refunded, count }] = (
         await db.execute(
-          sql`SELECT coalesce(sum(amount_cents), 0)::bigint AS refunded FROM refunds WHERE invoice_id = ${inv.id}`,
+          sql`SELECT coalesce(sum(amount_cents), 0)::bigint AS refunded, count(*)::int AS count FROM refunds WHERE invoice_id = ${inv.id}`,
         )
-      ).rows as [{ refunded: string }];
+      ).rows as [{ refunded: string; count: number }];
       if (!(input.amountCents > 0) || Number(refunded) + input.amountCents > inv.totalCents) {
         throw new DomainError(
           'refund_too_large',
@@ -39,7 +39,12 @@ export function refunds({ db, clock, vendor, lookup, audit, subOf }: FacadeConte
         .from(t.paymentAttempts)
         .where(and(eq(t.paymentAttempts.invoiceId, inv.id), eq(t.paymentAttempts.status, 'succeeded')));
       if (!attempt?.vendorPaymentId) throw new DomainError('not_refundable', 'invoice was not paid by card');
-      const res = await vendor.refund(attempt.vendorPaymentId, input.amountCents);
+      // The n-th refund of an invoice, retried, must not refund twice.
+      const res = await vendor.refund(
+        attempt.vendorPaymentId,
+        input.amountCents,
+        `${inv.publicId}:refund:${count + 1}`,
+      );
       if (res.status !== 200) {
         throw new DomainError('refund_failed', `payment provider refused the refund (${res.status})`);
       }

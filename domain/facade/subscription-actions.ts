@@ -42,7 +42,7 @@ export interface SubscriptionActions {
 }
 
 export function subscriptionActions(
-  { db, clock, newId, audit, orgOf, subOf, planOf }: FacadeContext,
+  { db, clock, newId, audit, orgOf, subOf, planOf, planById }: FacadeContext,
   hooks: Webhooks,
   { invoiceAndCharge }: Payments,
 ): SubscriptionActions {
@@ -70,9 +70,10 @@ export function subscriptionActions(
           await tx
             .insert(t.subscriptions)
             .values({
-              publicId: newId('sub'),
+              publicId: newId('sub', org.publicId),
               organizationId: input.organizationId,
               planCode: plan.code,
+              planId: plan.id,
               interval: plan.interval,
               currency: plan.currency,
               seats: input.seats,
@@ -165,7 +166,8 @@ export function subscriptionActions(
         return;
       }
       assertTransition('canceled', 'active');
-      const plan = await planOf(sub.planCode, sub.interval, sub.currency);
+      // A returning customer keeps the price it had, as a paused subscription would.
+      const plan = await planById(sub.planId);
       const now = clock.now();
       const end = addInterval(now, sub.interval);
       await db.transaction(async (tx) => {

@@ -30,7 +30,7 @@ export interface SubscriptionChanges {
 }
 
 export function subscriptionChanges(
-  { db, clock, audit, subOf, planOf }: FacadeContext,
+  { db, clock, audit, subOf, planOf, planById }: FacadeContext,
   hooks: Webhooks,
   { invoiceAndCharge }: Payments,
 ): SubscriptionChanges {
@@ -62,7 +62,7 @@ export function subscriptionChanges(
         throw new DomainError('canceled', 'a canceled subscription cannot change plan; reactivate it first');
       }
       if (sub.planCode === input.planCode) throw new DomainError('same_plan', `already on ${input.planCode}`);
-      const oldPlan = await planOf(sub.planCode, sub.interval, sub.currency);
+      const oldPlan = await planById(sub.planId);
       const newPlan = await planOf(input.planCode, sub.interval, sub.currency);
       const delta = await prorate(
         sub,
@@ -71,7 +71,10 @@ export function subscriptionChanges(
         `${oldPlan.name} → ${newPlan.name}`,
       );
       await db.transaction(async (tx) => {
-        await tx.update(t.subscriptions).set({ planCode: newPlan.code }).where(eq(t.subscriptions.id, sub.id));
+        await tx
+          .update(t.subscriptions)
+          .set({ planCode: newPlan.code, planId: newPlan.id })
+          .where(eq(t.subscriptions.id, sub.id));
         await audit(
           tx,
           sub.organizationId,
@@ -95,7 +98,7 @@ export function subscriptionChanges(
       if (sub.status === 'canceled') {
         throw new DomainError('canceled', 'a canceled subscription has no seats to change');
       }
-      const plan = await planOf(sub.planCode, sub.interval, sub.currency);
+      const plan = await planById(sub.planId);
       const delta = await prorate(
         sub,
         sub.seats * plan.unitAmountCents,

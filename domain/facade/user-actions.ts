@@ -31,7 +31,8 @@ export interface DeactivateUserInput {
 }
 
 export interface SignInEvent {
-  userId: number;
+  /** The user's public id, as a session or token carries it. */
+  userPublicId: string;
   ip: string;
   userAgent: string;
   /** When the user signed in: the row keeps it, whenever the `ingest` job writes it. */
@@ -43,18 +44,24 @@ export interface RecordSignInsInput {
   events: SignInEvent[];
 }
 
+export interface NewUser {
+  userId: number;
+  publicId: string;
+}
+
 export interface UserActions {
-  inviteUser(input: InviteUserInput, ctx: RequestContext): Promise<{ userId: number }>;
-  importUsers(input: ImportUsersInput, ctx: RequestContext): Promise<{ userIds: number[] }>;
+  inviteUser(input: InviteUserInput, ctx: RequestContext): Promise<NewUser>;
+  /** The users created, in the order given (skipped duplicates are left out). */
+  importUsers(input: ImportUsersInput, ctx: RequestContext): Promise<{ users: NewUser[] }>;
   changeRole(input: ChangeRoleInput, ctx: RequestContext): Promise<void>;
   deactivateUser(input: DeactivateUserInput, ctx: RequestContext): Promise<void>;
   recordSignIns(input: RecordSignInsInput): Promise<void>;
 }
 
-export function userActions({ db, clock, ingest, lookup, audit, orgOf }: FacadeContext): UserActions {
+export function userActions({ db, clock, newId, ingest, lookup, audit, orgOf }: FacadeContext): UserActions {
   return {
     async inviteUser(input, ctx) {
-      await orgOf(input.organizationId);
+      const org = await orgOf(input.organizationId);
       return db.transaction(async (tx) => {
         const [dupe] = await tx
           .select({ id: t.users.id })
@@ -65,6 +72,7 @@ export function userActions({ db, clock, ingest, lookup, audit, orgOf }: FacadeC
           await tx
             .insert(t.users)
             .values({
+              publicId: newId('usr', org.publicId),
               organizationId: input.organizationId,
               email: input.email,
               fullName: input.fullName,
@@ -75,24 +83,25 @@ export function userActions({ db, clock, ingest, lookup, audit, orgOf }: FacadeC
           'the inserted user',
         );
         await audit(tx, input.organizationId, 'user.invited', ctx, {
-          user_id: user.id,
+          user: user.publicId,
           email: input.email,
           role: input.role,
         });
-        return { userId: user.id };
+        return { userId: user.id, publicId: user.publicId };
       });
     },
 
     /** SCIM-style bulk provisioning: one statement for the users, one audit event for the batch. */
     async importUsers(input, ctx) {
-      await orgOf(input.organizationId);
-      if (input.users.length === 0) return { userIds: [] as number[] };
+      const org = await orgOf(input.organizationId);
+      if (input.users.length === 0) return { users: [] };
       return db.transaction(async (tx) => {
         const now = clock.now();
         const rows = await tx
           .insert(t.users)
           .values(
             input.users.map((u) => ({
+              publicId: newId('usr', org.publicId),
               organizationId: input.organizationId,
               email: u.email,
               fullName: u.fullName,
@@ -101,12 +110,12 @@ export function userActions({ db, clock, ingest, lookup, audit, orgOf }: FacadeC
             })),
           )
           .onConflictDoNothing()
-          .returning({ id: t.users.id });
+          .returning({ id: t.users.id, publicId: t.users.publicId });
         await audit(tx, input.organizationId, 'users.imported', ctx, {
           count: rows.length,
           skipped_duplicates: input.users.length - rows.length,
         });
-        return { userIds: rows.map((r) => r.id).sort((a, b) => a - b) };
+        return { users: rows.sort((a, b) => a.id - b.id).map((r) => ({ userId: r.id, publicId: r.publicId })) };
       });
     },
 
@@ -119,7 +128,7 @@ export function userActions({ db, clock, ingest, lookup, audit, orgOf }: FacadeC
       await db.transaction(async (tx) => {
         await tx.update(t.users).set({ role: input.role }).where(eq(t.users.id, user.id));
         await audit(tx, user.organizationId, 'user.role_changed', ctx, {
-          user_id: user.id,
+          user: user.publicId,
           from: user.role,
           to: input.role,
         });
@@ -134,7 +143,7 @@ export function userActions({ db, clock, ingest, lookup, audit, orgOf }: FacadeC
       if (user.role === 'owner') throw new DomainError('owner_role', 'the owner cannot be deactivated');
       await db.transaction(async (tx) => {
         await tx.update(t.users).set({ deactivatedAt: clock.now() }).where(eq(t.users.id, user.id));
-        await audit(tx, user.organizationId, 'user.deactivated', ctx, { user_id: user.id });
+        await audit(tx, user.organizationId, 'user.deactivated', ctx, { user: user.publicId });
       });
     },
 

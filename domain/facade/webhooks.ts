@@ -21,24 +21,27 @@ export interface Webhooks {
     type: string,
     data: Record<string, unknown>,
   ): Promise<void>;
-  addWebhookEndpoint(input: AddWebhookEndpointInput, ctx: RequestContext): Promise<{ endpointId: number }>;
+  addWebhookEndpoint(
+    input: AddWebhookEndpointInput,
+    ctx: RequestContext,
+  ): Promise<{ endpointId: number; publicId: string }>;
   /** The `webhook-retries` job: delivers what is due, with exponential backoff, `failed` after the last attempt. */
   deliverDue(): Promise<{ processed: number }>;
 }
 
 const WEBHOOK_MAX_ATTEMPTS = 5;
 
-export function webhooks({ db, clock, newId, vendor, lookup, audit }: FacadeContext): Webhooks {
+export function webhooks({ db, clock, newId, vendor, lookup, audit, orgOf }: FacadeContext): Webhooks {
   return {
     async enqueue(tx, organizationId, type, data) {
       // Asked on every billing event and usually empty (most tenants have no endpoint), so a plain template.
       const endpoints = (
         await tx.execute(
-          sql`SELECT id FROM webhook_endpoints WHERE organization_id = ${organizationId} AND disabled_at IS NULL ORDER BY id`,
+          sql`SELECT id, public_id FROM webhook_endpoints WHERE organization_id = ${organizationId} AND disabled_at IS NULL ORDER BY id`,
         )
-      ).rows as { id: number | string }[];
+      ).rows as { id: number | string; public_id: string }[];
       for (const ep of endpoints) {
-        const publicId = newId('evt');
+        const publicId = newId('evt', ep.public_id);
         await tx.insert(t.webhookDeliveries).values({
           publicId,
           endpointId: Number(ep.id),
@@ -54,21 +57,27 @@ export function webhooks({ db, clock, newId, vendor, lookup, audit }: FacadeCont
 
     async addWebhookEndpoint(input, ctx) {
       if (!/^https:\/\//.test(input.url)) throw new DomainError('invalid_url', 'webhook endpoints must be https URLs');
+      const org = await orgOf(input.organizationId);
       return db.transaction(async (tx) => {
+        const publicId = newId('we', org.publicId);
         const ep = firstOrThrow(
           await tx
             .insert(t.webhookEndpoints)
             .values({
+              publicId,
               organizationId: input.organizationId,
               url: input.url,
-              secret: `whsec_${newId('secret')}`,
+              secret: `whsec_${newId('secret', publicId)}`,
               createdAt: clock.now(),
             })
             .returning(),
           'the inserted webhook endpoint',
         );
-        await audit(tx, input.organizationId, 'webhook_endpoint.created', ctx, { endpoint_id: ep.id, url: input.url });
-        return { endpointId: ep.id };
+        await audit(tx, input.organizationId, 'webhook_endpoint.created', ctx, {
+          endpoint: ep.publicId,
+          url: input.url,
+        });
+        return { endpointId: ep.id, publicId: ep.publicId };
       });
     },
 

@@ -20,8 +20,12 @@ export function vendorClients(v: VendorSettings) {
     });
   const search = { 'x-algolia-application-id': v.searchAppId, 'x-algolia-api-key': v.searchApiKey };
   return {
-    tokenizeCard: (card: { number: string; expMonth: number; expYear: number }) =>
-      pay('/v1/payment_methods', { card: { number: card.number, exp_month: card.expMonth, exp_year: card.expYear } }),
+    tokenizeCard: (card: { number: string; expMonth: number; expYear: number }, idempotencyKey: string) =>
+      pay(
+        '/v1/payment_methods',
+        { card: { number: card.number, exp_month: card.expMonth, exp_year: card.expYear } },
+        idempotencyKey,
+      ),
     charge: (
       a: { amountCents: number; currency: string; paymentMethod: string; invoicePublicId: string },
       idempotencyKey: string,
@@ -37,8 +41,8 @@ export function vendorClients(v: VendorSettings) {
         },
         idempotencyKey,
       ),
-    refund: (paymentIntent: string, amountCents: number) =>
-      pay('/v1/refunds', { payment_intent: paymentIntent, amount: amountCents }),
+    refund: (paymentIntent: string, amountCents: number, idempotencyKey: string) =>
+      pay('/v1/refunds', { payment_intent: paymentIntent, amount: amountCents }, idempotencyKey),
     sendEmail: (m: { to: string; subject: string; text: string; tag: string }): Promise<VendorResponse> =>
       postJson(
         `${v.emailBaseUrl}/email`,

@@ -509,6 +509,27 @@ function distribution() {
           r(['weights'], `expected one weight per value (${v.values.length}), got ${v.weights.length}`),
       },
     ),
+    histogram: object(
+      {
+        kind: literal('histogram'),
+        bins: array(object({ min: number(), max: number(), weight: number({ min: 0 }) }), {
+          minItems: 1,
+          maxItems: 10_000,
+        }),
+        scale: optional(enumOf(['linear', 'log'] as const), 'linear'),
+        integer: optional(boolean(), false),
+        note: note(),
+      },
+      {
+        refine: (v, r) => {
+          v.bins.forEach((b, i) => b.max < b.min && r(['bins', i, 'max'], `max (${b.max}) is below min (${b.min})`));
+          if (v.scale === 'log') {
+            v.bins.forEach((b, i) => b.min <= 0 && r(['bins', i, 'min'], 'a log-scaled bin starts above 0'));
+          }
+          if (v.bins.every((b) => b.weight === 0)) r(['bins'], 'at least one bin needs a weight above 0');
+        },
+      },
+    ),
   });
 }
 

@@ -10,7 +10,18 @@ export type Distribution =
   | { kind: 'lognormal'; median: number; sigma: number; note?: string }
   | { kind: 'pareto'; min: number; alpha: number; max?: number; note?: string }
   | { kind: 'poisson'; mean: number; note?: string }
-  | { kind: 'empirical'; values: number[]; weights: number[]; note?: string };
+  | { kind: 'empirical'; values: number[]; weights: number[]; note?: string }
+  /**
+   * Binned: a bin drawn by weight, then a value inside it, uniformly or log-uniformly; what a
+   * learned profile's histograms (exact bins for small counts, log2 bins above) become.
+   */
+  | {
+      kind: 'histogram';
+      bins: { min: number; max: number; weight: number }[];
+      scale?: 'linear' | 'log';
+      integer?: boolean;
+      note?: string;
+    };
 
 export function sample(dist: Distribution, rng: RandomStream): number {
   switch (dist.kind) {
@@ -34,6 +45,28 @@ export function sample(dist: Distribution, rng: RandomStream): number {
         if (r < 0) return dist.values[i] as number;
       }
       return dist.values[dist.values.length - 1] as number;
+    }
+    case 'histogram': {
+      const total = dist.bins.reduce((a, b) => a + b.weight, 0);
+      let r = rng.next() * total;
+      let bin = dist.bins[dist.bins.length - 1]!;
+      for (const b of dist.bins) {
+        r -= b.weight;
+        if (r < 0) {
+          bin = b;
+          break;
+        }
+      }
+      if (dist.integer) {
+        const lo = Math.ceil(bin.min);
+        const hi = Math.floor(bin.max);
+        if (dist.scale !== 'log') return rng.int(lo, hi);
+        return Math.min(hi, Math.floor(Math.exp(Math.log(lo) + rng.next() * (Math.log(hi + 1) - Math.log(lo)))));
+      }
+      const u = rng.next();
+      return dist.scale === 'log'
+        ? Math.exp(Math.log(bin.min) + u * (Math.log(bin.max) - Math.log(bin.min)))
+        : bin.min + u * (bin.max - bin.min);
     }
   }
 }

@@ -173,12 +173,17 @@ describe.each(engines)('billing rules on $name', (engine) => {
     chargeOutcomes = [];
     chargeKeys.length = 0;
     emails.length = 0;
-    facade = createBillingFacade({ db, clock: { now: () => now }, newId: (p) => `${p}_${++n}`, vendors });
+    facade = createBillingFacade({
+      db,
+      clock: { now: () => now },
+      newId: (p, scope) => `${p}_${scope.length ? '' : '?'}${++n}`,
+      vendors,
+    });
     return () => close();
   });
 
   async function customer(country = 'DE', seats = 5, planCode = 'team') {
-    const { organizationId, ownerUserId } = await facade.signUp(
+    const { organizationId, ownerUserId, ownerPublicId } = await facade.signUp(
       {
         tenantSlug: `acme-${++tenants}`,
         legalName: 'Acme GmbH',
@@ -197,7 +202,7 @@ describe.each(engines)('billing rules on $name', (engine) => {
       { organizationId, planCode, interval: 'month', currency: 'EUR', seats },
       ctx,
     );
-    return { organizationId, ownerUserId, subscriptionId };
+    return { organizationId, ownerUserId, ownerPublicId, subscriptionId };
   }
   const invoices = async () =>
     (
@@ -216,7 +221,8 @@ describe.each(engines)('billing rules on $name', (engine) => {
       actor: { email: 'owner@acme.test', ip: '192.0.2.10' },
       request: { id: 'req_1', user_agent: 'vitest' },
     });
-    expect(event.payload.actor.user_id).toBeGreaterThan(0);
+    // The actor is named by public id: a surrogate key means nothing outside this database.
+    expect(event.payload.actor.user).toMatch(/^usr_/);
   });
 
   it('the first invoice is seats × price plus German VAT, charged once with an idempotency key', async () => {
@@ -318,8 +324,13 @@ describe.each(engines)('billing rules on $name', (engine) => {
   });
 
   it('usage and sign-ins are accepted at once and written by the ingest job, each at its own time', async () => {
-    const { organizationId, ownerUserId, subscriptionId } = await customer();
-    const signIn = (iso: string) => ({ userId: ownerUserId, ip: '192.0.2.7', userAgent: 'vitest', at: new Date(iso) });
+    const { organizationId, ownerUserId, ownerPublicId, subscriptionId } = await customer();
+    const signIn = (iso: string) => ({
+      userPublicId: ownerPublicId,
+      ip: '192.0.2.7',
+      userAgent: 'vitest',
+      at: new Date(iso),
+    });
     const count = async (q: ReturnType<typeof sql>) => Number(((await db.execute(q)).rows[0] as any).n);
     await facade.recordUsage([
       { subscriptionId, metric: 'api_calls', quantity: 5, recordedAt: new Date('2026-03-01T09:00:00Z') },

@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generate, type AppBinding } from '../../engine/index.ts';
+import type { AppBinding } from '../../engine/index.ts';
+import { generate } from '../../engine/run/generate.ts';
 import { REPO, SERVER_URL } from '../support/run-sim.ts';
 
 const TINY = join(REPO, 'test/fixtures/scenarios/tiny.yaml');
