@@ -6,7 +6,7 @@ export default defineConfig({
       'test/**/*.test.ts',
       'engine/**/*.test.ts',
       'domain/**/*.test.ts',
-      'scenarios/**/*.test.ts',
+      'bindings/**/*.test.ts',
       'cli/**/*.test.ts',
     ],
     exclude: ['test/adversarial/**', 'node_modules/**'],

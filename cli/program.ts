@@ -27,9 +27,10 @@ const int =
     return Number(v);
   };
 
-/** `0,15,30` -> [0, 15, 30] */
+/** `0,15,30` -> [0, 15, 30]; `none` -> [] (ignores the scenario's checkpoints). */
 const days = (v: string) => {
-  if (!/^\d+(,\d+)*$/.test(v)) throw new InvalidArgumentError(`expected window days like 0,15,30, got '${v}'`);
+  if (v === 'none') return [];
+  if (!/^\d+(,\d+)*$/.test(v)) throw new InvalidArgumentError(`expected window days like 0,15,30 or none, got '${v}'`);
   return v.split(',').map(Number);
 };
 

@@ -142,6 +142,10 @@ export const subscriptions = pgTable(
   },
   (t) => [
     index('subscriptions_org_idx').on(t.organizationId),
+    // What the hourly renewals job asks for: due subscriptions that still renew.
+    index('subscriptions_renewal_due_idx')
+      .on(t.currentPeriodEnd)
+      .where(sql`${t.status} in ('active', 'trialing')`),
     check('subscriptions_status_check', sql`${t.status} in ('trialing', 'active', 'past_due', 'canceled')`),
   ],
 );

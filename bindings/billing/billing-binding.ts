@@ -8,6 +8,7 @@ import {
   migrationFiles,
   schema,
   type BillingDb,
+  type BillingJob,
 } from '../../domain/index.ts';
 import { billingScenarioFormat, type BillingScenario } from './billing-scenario.ts';
 import { TenantActor, type World } from './actors/tenant-actor.ts';
@@ -32,7 +33,7 @@ export function billingDb(db: SimDatabase): BillingDb {
  */
 export const billingBinding: AppBinding<BillingScenario> = {
   app: 'B2B SaaS billing application (domain/ createBillingFacade)',
-  generatorVersion: 'billing-actors@2',
+  generatorVersion: 'billing-actors@3',
   scenario: billingScenarioFormat,
   schemaFiles: () => migrationFiles(),
   migrate: (db) => migrate(billingDb(db)),
@@ -68,6 +69,27 @@ export const billingBinding: AppBinding<BillingScenario> = {
   },
 };
 
+/**
+ * Runs one of the app's jobs on its own cadence, except that before the detail boundary a job
+ * that runs more often than `batchMs` runs once per `batchMs` instead, as a nightly batch would.
+ * Jobs run at priority 0: at equal time they see the state before actors act.
+ */
+function scheduleJob(ctx: SimContext<BillingScenario>, job: BillingJob, batchMs: number): void {
+  const { scheduler, historyStartMs, detailFromMs } = ctx;
+  const firstDetailTick = historyStartMs + Math.ceil((detailFromMs - historyStartMs) / job.everyMs) * job.everyMs;
+  const next = (atMs: number) => {
+    if (atMs >= detailFromMs || job.everyMs >= batchMs) return atMs + job.everyMs;
+    return Math.min(atMs + batchMs, Math.max(firstDetailTick, atMs + job.everyMs));
+  };
+  const tick = async (atMs: number) => {
+    await job.run();
+    const at = next(atMs);
+    scheduler.at(at, `job:${job.name}`, () => tick(at), 0);
+  };
+  const first = historyStartMs + Math.max(job.everyMs, Math.min(batchMs, detailFromMs - historyStartMs));
+  scheduler.at(first, `job:${job.name}`, () => tick(first), 0);
+}
+
 export async function startBillingWorld(
   ctx: SimContext<BillingScenario>,
 ): Promise<{ tenants: TenantActor[]; world: World }> {
@@ -85,10 +107,8 @@ export async function startBillingWorld(
   const zones = new ZoneCache(historyStartMs, endMs);
   const world: World = { roster: planTenants(ctx, zones), successors: new Map(), refusals: new Map() };
   await runCatalogue(ctx, facade, world);
-  for (const job of facade.jobs) {
-    // Jobs run at priority 0: at equal time they see the state before actors act.
-    scheduler.every(historyStartMs + job.everyMs, job.everyMs, `job:${job.name}`, () => job.run(), 0);
-  }
+  const batchMs = ctx.scenario.value.activity.beforeDetail.jobsEveryHours * HOUR_MS;
+  for (const job of facade.jobs) scheduleJob(ctx, job, batchMs);
   // Shutdown (and every checkpoint) writes what the ingest buffer still holds.
   scheduler.atEnd('app:flush-ingest', () => facade.flushIngest().then(() => {}));
 

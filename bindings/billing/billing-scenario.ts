@@ -102,6 +102,8 @@ const sections = {
     upgrade: rate(),
     downgrade: rate(),
     cardReplacement: rate(),
+    /** Share of cards replaced before they expire (reminders, the networks' account updaters). */
+    cardRenewedBeforeExpiry: rate(),
     /** After a failed renewal charge, the chance the customer puts in a working card within days. */
     fixCardAfterFailure: rate(),
     supportNote: rate(),
@@ -128,8 +130,16 @@ const sections = {
     ipv6Share: rate(),
     /** Share of a tenant's users who work from its office network (the rest from their own). */
     officeShare: rate(),
-    /** How telemetry is recorded before history.detailFrom (lifecycle events are always in full). */
-    beforeDetail: t.object({ signIns: grain, usage: grain, note }),
+    /**
+     * Before history.detailFrom: how telemetry is recorded (lifecycle events are always in full),
+     * and how often the app's frequent jobs (renewals, webhook retries) run, as a daily batch would.
+     */
+    beforeDetail: t.object({
+      signIns: grain,
+      usage: grain,
+      jobsEveryHours: t.number({ integer: true, min: 1, max: 24 }),
+      note,
+    }),
   }),
   usage: t.object({
     metrics: t.record(

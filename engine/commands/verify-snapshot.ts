@@ -41,8 +41,10 @@ export async function verifySnapshot(
       `${dir}: its scenario '${m.scenario}' is not in ${app.scenariosDir}; pass --app if it is another app's`,
     );
   }
-  // A checkpoint's state is, by construction, the end state of a run that stops there.
-  const days = typeof m.checkpoint === 'number' ? m.checkpoint : m.days;
+  // A checkpoint's state is, by construction, the end state of a run that stops there; day 0
+  // (the state the window starts from) is read as a checkpoint of a one-day run.
+  const checkpoint = typeof m.checkpoint === 'number' ? m.checkpoint : null;
+  const days = checkpoint === null ? m.days : Math.max(checkpoint, 1);
   const result = await generate(binding, {
     bindingModule: app.bindingModule,
     projectRoot: app.projectRoot,
@@ -50,7 +52,7 @@ export async function verifySnapshot(
     scenarioFile,
     seed: m.seed,
     days,
-    checkpoints: [],
+    checkpoints: checkpoint === 0 ? [0] : [],
     outDir: join(dir, '..'),
     backend: options.backend ?? 'pglite',
     databaseUrl: options.databaseUrl,
@@ -60,7 +62,7 @@ export async function verifySnapshot(
     quiet: true,
     log: options.log ?? (() => {}),
   });
-  const regenerated = result;
+  const regenerated = checkpoint === 0 ? result.checkpoints.get(0)! : result;
   for (const name of [DUMP_FILE, SIDE_EFFECTS_FILE]) {
     const committed = name === DUMP_FILE ? snap.dumpText : readFileSync(join(dir, name), 'utf8');
     const fresh = regenerated.files[name]!;

@@ -62,6 +62,9 @@ export async function openPglite(options: { latencyMs?: LatencyFn; dataDir?: str
       // pglite-tools always appends --inserts; with --schema-only it emits no data, and data is
       // dumped separately (copyOut) so both engines produce the same COPY blocks.
       const file = await pgDump({ pg, args: PGDUMP_ARGS });
+      // pg_dump runs in this very session and leaves its read-only transaction and settings (an empty search_path
+      // above all); a checkpoint's dump is followed by more simulation, so they are put back.
+      await pg.exec(`ROLLBACK; RESET ALL; SET timezone = 'UTC'`);
       return file.text();
     },
     async versions() {

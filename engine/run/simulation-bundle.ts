@@ -1,4 +1,4 @@
-import { dirname } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { cacheDir } from '../util/cache-dir.ts';
 import { bundleModule, ENGINE_DIR, type BundledModule } from './module-bundle.ts';
 
@@ -39,7 +39,11 @@ export function sandboxArgs(
   bundle: SimulationBundle,
   allow: { write: string; read: string[] },
 ): { execArgv: string[]; env: NodeJS.ProcessEnv } {
-  const reads = [bundle.projectRoot, ...bundle.packageRoots, cacheDir(), bundle.file, allow.write, ...allow.read];
+  // The folders of the code it runs (a binding may live outside the project, and an app reads
+  // files next to its code, such as migrations), its packages, and the cache.
+  const codeDirs = Object.keys(bundle.sources).map((source) => dirname(resolve(bundle.projectRoot, source)));
+  const reads = outermost([bundle.projectRoot, ...codeDirs, ...bundle.packageRoots, cacheDir()]);
+  reads.push(bundle.file, allow.write, ...allow.read);
   const execArgv = [
     '--experimental-permission',
     ...[...new Set(reads)].map((path) => `--allow-fs-read=${path}`),
@@ -49,4 +53,10 @@ export function sandboxArgs(
   const env: NodeJS.ProcessEnv = { TZ: 'UTC', PATH: process.env.PATH ?? '/usr/bin:/bin' };
   if (process.env.CI) env.CI = process.env.CI;
   return { execArgv, env };
+}
+
+/** The folders given, without those inside another one of them. */
+function outermost(dirs: string[]): string[] {
+  const sorted = [...new Set(dirs)].sort();
+  return sorted.filter((dir, i) => !sorted.slice(0, i).some((outer) => dir.startsWith(outer + sep)));
 }

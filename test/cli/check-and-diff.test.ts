@@ -21,7 +21,7 @@ describe('sim check', () => {
     const project = tempProject({ scenarios: join(work, 'scenarios'), snapshots: join(work, 'snapshots') });
     const run = await runSim(['check'], { cwd: project.dir });
     expect(run.code).toBe(5);
-    expect(run.stdout).toMatch(/STALE .*baseline-45d: scenario changed/);
+    expect(run.stdout).toMatch(/STALE .*baseline-45d: scenario file changed/);
     expect(run.stdout).toMatch(/regenerate: npx sim generate baseline-45d/);
   });
 });

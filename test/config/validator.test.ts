@@ -83,7 +83,7 @@ describe('validate: a schema turns loaded YAML into a typed value or file:line:c
     const d = t.object({ d: t.distribution() });
     // A weighted mix names categories, not numbers: it is t.weighted(), never a number distribution.
     expect(() => validate(d, loadYaml('d: { kind: weighted, weights: { a: 1 }, note: "deck" }\n', FILE), FILE)).toThrow(
-      /d\.kind: expected kind to be one of constant, uniform, lognormal, pareto, poisson, empirical, got "weighted"/,
+      /d\.kind: expected kind to be one of constant, uniform, lognormal, pareto, poisson, empirical, histogram, got "weighted"/,
     );
     const mix = t.object({ m: t.weighted({ keys: ['a', 'b'], keyHint: 'plan' }) });
     const ok = validate(

@@ -30,16 +30,16 @@ it.each(servers)(
     const code = await new Promise<number | null>((resolve) => {
       child.stderr.on('data', (d) => {
         stderr += d;
-        database ??= /database=(sim_\w+)/.exec(stderr)?.[1];
-        // Interrupt in the middle of the simulation, with the run's database full of rows.
-        if (/day 2\/10/.test(stderr) && !child.killed) child.kill('SIGINT');
+        database ??= /databases: database (sim_\w+)/.exec(stderr)?.[1];
+        // Interrupt in the middle of the simulation (its history), with the run's database filling up.
+        if (/history 2024-0[4-9]/.test(stderr) && !child.killed) child.kill('SIGINT');
       });
       child.on('close', (c) => resolve(c));
     });
     expect(code, stderr).toBe(130);
     expect(stderr).toMatch(/interrupted \(SIGINT\)/);
     expect(stderr).not.toMatch(/cleanup failed/);
-    expect(database, 'the run names its database first').toMatch(/^sim_generate_[0-9a-f]+$/);
+    expect(database, 'the run names its database first').toMatch(/^sim_generate_[0-9a-f]+_s0$/);
     const admin = new pg.Client({ connectionString: SERVER_URL });
     await admin.connect();
     try {
@@ -67,7 +67,7 @@ it.skipIf(!process.env.SIM_POSTGRES_IMAGE)(
       child.stderr.on('data', (d) => {
         stderr += d;
         where ??= /in container ([0-9a-f]{12})(?:, data volume (facade-sim-pgdata-[0-9a-f]+))?/.exec(stderr);
-        if (/day 2\/10/.test(stderr) && !child.killed) child.kill('SIGINT');
+        if (/history 2024-0[4-9]/.test(stderr) && !child.killed) child.kill('SIGINT');
       });
       child.on('close', (c) => resolve(c));
     });

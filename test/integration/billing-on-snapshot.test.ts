@@ -35,7 +35,7 @@ const facadeOn = (t: TestDatabase, now: Date) =>
   createBillingFacade({
     db: t.db,
     clock: { now: () => now },
-    newId: (p) => `${p}_test${ids++}`,
+    newId: (p, scope) => `${p}_test_${scope}_${ids++}`,
     vendors: vendorConfig,
   });
 
@@ -99,7 +99,7 @@ describe.each(VIAS)('billing behaviour on the baseline snapshot (via %s, %s)', (
     const [whale] = (
       await t.db
         .execute(sql`SELECT s.id, s.seats, s.current_period_start, s.current_period_end, p.unit_amount_cents FROM subscriptions s
-      JOIN plans p ON p.code = s.plan_code AND p.interval = s.interval AND p.currency = s.currency
+      JOIN plans p ON p.id = s.plan_id
       WHERE s.status = 'active' ORDER BY s.seats DESC, s.id LIMIT 1`)
     ).rows as any[];
     expect(Number(whale.seats)).toBeGreaterThan(100);

@@ -70,10 +70,11 @@ export function recordDayOfActivity(
 /** At the end of a week or month before the detail boundary: the period's usage as one row per metric. */
 export function recordPeriodOfUsage(
   t: TelemetryScope,
-  rng: RandomStream,
+  stream: () => RandomStream,
   period: { localDay: number; grain: TelemetryGrain; members: Member[]; subscription: number; seats: number },
 ): void {
   if (period.grain === 'none' || !startsPeriod(period.localDay + 1, period.grain)) return;
+  const rng = stream();
   const days = periodDays(period.localDay, period.grain, true);
   const weekdays = t.s.activity.weekday;
   let expectedActive = 0;

@@ -5,6 +5,7 @@ import type { BillingScenario } from '../billing-scenario.ts';
 import { caseVariant, emailLocalPart, localeFaker, personName } from '../world/people.ts';
 import { localTimeOfDay, type TenantPlan } from '../world/tenant-roster.ts';
 import { weekdayOf } from '../world/zone-clock.ts';
+import { DayDraws } from './day-draws.ts';
 import type { Device } from './devices.ts';
 import { fakeIp, requestContext, type Member } from './members.ts';
 import { recordDayOfActivity, recordPeriodOfUsage, type TelemetryGrain } from './telemetry.ts';
@@ -294,14 +295,27 @@ export class TenantActor {
     };
   }
 
-  private addCard(rng: RandomStream, atMs: number): Promise<boolean> {
+  /**
+   * Puts in a new card. Most cards are renewed before they lapse (reminder emails, the networks'
+   * account updaters); the rest expire and fail their next charge.
+   */
+  private async addCard(rng: RandomStream, atMs: number): Promise<boolean> {
     const member = this.admin();
-    return this.attempt('addPaymentMethod', () =>
+    const card = this.card(rng, atMs);
+    const ok = await this.attempt('addPaymentMethod', () =>
       this.facade.addPaymentMethod(
-        { organizationId: this.organizationId, userId: member!.userId, card: this.card(rng, atMs) },
+        { organizationId: this.organizationId, userId: member!.userId, card },
         this.req(rng, atMs, member),
       ),
     );
+    if (ok && rng.chance(this.s.behaviour.cardRenewedBeforeExpiry.value)) {
+      const lapsesMs = Date.UTC(card.expYear, card.expMonth, 1);
+      const renewAt = lapsesMs - rng.int(1, 25) * DAY_MS;
+      this.at(renewAt, 'card-renewal', async () => {
+        if (!this.canceled) await this.addCard(rng.fork('renewal'), this.ctx.clock.nowMs());
+      });
+    }
+    return ok;
   }
 
   // ---- a day ------------------------------------------------------------------------------------
@@ -309,30 +323,30 @@ export class TenantActor {
   /** One local day: each behaviour that fires gets its moment; telemetry follows the day's rhythm. */
   async day(localDay: number): Promise<void> {
     if (!this.organizationId) return;
-    const rng = this.rng.fork('day', localDay);
+    const day = new DayDraws(this.rng.fork('day', localDay));
     const nowMs = this.ctx.clock.nowMs();
     if (this.canceled) {
       if (nowMs - this.canceledAtMs > WIN_BACK_DAYS * DAY_MS) return; // gone for good: no more days
-      this.maybeWinBack(rng.fork('win-back'), localDay);
+      this.maybeWinBack(day, localDay);
       this.scheduleDay(localDay + 1);
       return;
     }
     if (this.subscriptionId) {
-      this.maybeFollowUpRenewal(rng.fork('renewal'), localDay, nowMs);
-      this.maybeChangeSeats(rng.fork('seats'), localDay);
-      this.maybeChangePlan(rng.fork('plan'), localDay);
-      this.maybeRefund(rng.fork('refund'), localDay);
-      this.maybeChurn(rng.fork('churn'), localDay, nowMs);
+      this.maybeFollowUpRenewal(day, localDay, nowMs);
+      this.maybeChangeSeats(day, localDay);
+      this.maybeChangePlan(day, localDay);
+      this.maybeRefund(day, localDay);
+      this.maybeChurn(day, localDay, nowMs);
     }
-    this.maybeInvite(rng.fork('invite'), localDay);
-    this.maybeDeactivate(rng.fork('deactivate'), localDay);
-    this.maybeChangeRole(rng.fork('role'), localDay);
-    this.maybeReplaceCard(rng.fork('card'), localDay);
-    this.recordTelemetry(rng.fork('telemetry'), localDay, nowMs);
+    this.maybeInvite(day, localDay);
+    this.maybeDeactivate(day, localDay);
+    this.maybeChangeRole(day, localDay);
+    this.maybeReplaceCard(day, localDay);
+    this.recordTelemetry(day, localDay, nowMs);
     this.scheduleDay(localDay + 1);
   }
 
-  private recordTelemetry(rng: RandomStream, localDay: number, nowMs: number): void {
+  private recordTelemetry(day: DayDraws, localDay: number, nowMs: number): void {
     const detail = nowMs >= this.ctx.detailFromMs;
     const grains = this.s.activity.beforeDetail;
     const signIns: TelemetryGrain = detail ? 'daily' : grains.signIns;
@@ -348,18 +362,23 @@ export class TenantActor {
     };
     const members = this.members.filter((m) => !m.deactivated && m.userId > 0);
     const subscription = this.canceled ? 0 : this.subscriptionId;
-    recordDayOfActivity(t, rng, { localDay, weekday, members, signIns, usage, subscription, seats: this.seats });
-    if (usage !== 'daily' && subscription) {
-      recordPeriodOfUsage(t, rng, { localDay, grain: usage, members, subscription, seats: this.seats });
+    if (signIns !== 'none' || usage === 'daily') {
+      const rng = day.fork('telemetry');
+      recordDayOfActivity(t, rng, { localDay, weekday, members, signIns, usage, subscription, seats: this.seats });
+    }
+    if (usage !== 'daily' && usage !== 'none' && subscription) {
+      const period = { localDay, grain: usage, members, subscription, seats: this.seats };
+      recordPeriodOfUsage(t, () => day.fork('usage'), period);
     }
   }
 
   /** Monthly logo churn by tenure, as a daily hazard. */
-  private maybeChurn(rng: RandomStream, localDay: number, nowMs: number): void {
+  private maybeChurn(day: DayDraws, localDay: number, nowMs: number): void {
     const months = Math.floor((nowMs - this.plan.signupMs) / (30.44 * DAY_MS));
     const table = this.s.behaviour.churnByTenure.monthly;
     const monthly = [...table].reverse().find((m) => months >= m.fromMonth)!.rate;
-    if (!rng.chance(dailyOf(monthly))) return;
+    const rng = day.chance('churn', dailyOf(monthly));
+    if (!rng) return;
     const immediately = rng.chance(this.s.behaviour.cancelImmediately.value);
     const reason = rng.pick(CANCEL_REASONS);
     const at = this.momentOf(localDay, rng);
@@ -375,8 +394,9 @@ export class TenantActor {
     );
   }
 
-  private maybeWinBack(rng: RandomStream, localDay: number): void {
-    if (!rng.chance(dailyOf(this.s.behaviour.winBackMonthly.value))) return;
+  private maybeWinBack(day: DayDraws, localDay: number): void {
+    const rng = day.chance('win-back', dailyOf(this.s.behaviour.winBackMonthly.value));
+    if (!rng) return;
     const at = this.momentOf(localDay, rng);
     this.canceled = false;
     this.at(at, 'reactivate', async () => {
@@ -396,8 +416,11 @@ export class TenantActor {
    * converts put its card in just before; a failed charge is fixed with a working card sometimes,
    * and a week later the dunning job may have ended the subscription, which the tenant then knows.
    */
-  private maybeFollowUpRenewal(rng: RandomStream, localDay: number, nowMs: number): void {
-    if (this.convertsTrial && nowMs >= this.periodEndMs - 3 * DAY_MS) {
+  private maybeFollowUpRenewal(day: DayDraws, localDay: number, nowMs: number): void {
+    const trialEnding = this.convertsTrial && nowMs >= this.periodEndMs - 3 * DAY_MS;
+    if (!trialEnding && nowMs < this.periodEndMs + DAY_MS / 2) return;
+    const rng = day.fork('renewal');
+    if (trialEnding) {
       this.convertsTrial = false;
       const at = this.momentOf(localDay, rng);
       this.at(at, 'trial-card', () => this.addCard(rng.fork('card'), at));
@@ -424,9 +447,10 @@ export class TenantActor {
     });
   }
 
-  private maybeChangeSeats(rng: RandomStream, localDay: number): void {
+  private maybeChangeSeats(day: DayDraws, localDay: number): void {
     const b = this.s.behaviour;
-    if (!rng.chance(b.seatChange.value)) return;
+    const rng = day.chance('seats', b.seatChange.value);
+    if (!rng) return;
     const step = Math.max(1, Math.ceil(this.seats * b.seatChangeMaxShare.value));
     const seats = Math.max(
       1,
@@ -442,13 +466,14 @@ export class TenantActor {
     );
   }
 
-  private maybeChangePlan(rng: RandomStream, localDay: number): void {
+  private maybeChangePlan(day: DayDraws, localDay: number): void {
     const b = this.s.behaviour;
     const idx = PLAN_ORDER.indexOf(this.planCode);
-    let target: string | undefined;
-    if (idx < PLAN_ORDER.length - 1 && rng.chance(b.upgrade.value)) target = PLAN_ORDER[idx + 1];
-    else if (idx > 0 && rng.chance(b.downgrade.value)) target = PLAN_ORDER[idx - 1];
-    if (!target || this.world.successors.has(target)) return;
+    const up = day.chance('upgrade', idx < PLAN_ORDER.length - 1 ? b.upgrade.value : 0);
+    const down = day.chance('downgrade', idx > 0 ? b.downgrade.value : 0);
+    const rng = up ?? down;
+    const target = up ? PLAN_ORDER[idx + 1] : down ? PLAN_ORDER[idx - 1] : undefined;
+    if (!rng || !target || this.world.successors.has(target)) return;
     const planCode = target;
     const at = this.momentOf(localDay, rng);
     this.at(at, 'plan', () =>
@@ -459,9 +484,10 @@ export class TenantActor {
     );
   }
 
-  private maybeRefund(rng: RandomStream, localDay: number): void {
+  private maybeRefund(day: DayDraws, localDay: number): void {
     const b = this.s.behaviour;
-    if (!rng.chance(b.refund.value)) return;
+    const rng = day.chance('refund', b.refund.value);
+    if (!rng) return;
     const at = this.momentOf(localDay, rng);
     this.at(at, 'refund', async () => {
       const [inv] = await this.ctx.db.query<{ id: string; total: string }>(
@@ -485,8 +511,9 @@ export class TenantActor {
   }
 
   /** New teammates arrive in proportion to the team's size. */
-  private maybeInvite(rng: RandomStream, localDay: number): void {
-    const n = rng.poisson(this.seats * dailyOf(this.s.behaviour.invitesPerSeatMonthly.value));
+  private maybeInvite(day: DayDraws, localDay: number): void {
+    const [n, rng] = day.count('invite', this.seats * dailyOf(this.s.behaviour.invitesPerSeatMonthly.value));
+    if (!rng) return;
     for (let i = 0; i < n; i++) {
       const at = this.momentOf(localDay, rng);
       const member = this.newMember(rng.fork('new', i), this.role(rng));
@@ -507,12 +534,12 @@ export class TenantActor {
     }
   }
 
-  private maybeDeactivate(rng: RandomStream, localDay: number): void {
+  private maybeDeactivate(day: DayDraws, localDay: number): void {
     const active = this.members.filter((m) => !m.deactivated && m.role !== 'owner' && m.userId > 0);
-    const n = Math.min(
-      active.length,
-      rng.poisson(active.length * dailyOf(this.s.behaviour.deactivationsPerUserMonthly.value)),
-    );
+    const mean = active.length * dailyOf(this.s.behaviour.deactivationsPerUserMonthly.value);
+    const [count, rng] = day.count('deactivate', mean);
+    if (!rng) return;
+    const n = Math.min(active.length, count);
     for (let i = 0; i < n; i++) {
       const member = active[rng.int(0, active.length - 1)]!;
       if (member.deactivated) continue;
@@ -524,12 +551,12 @@ export class TenantActor {
     }
   }
 
-  private maybeChangeRole(rng: RandomStream, localDay: number): void {
+  private maybeChangeRole(day: DayDraws, localDay: number): void {
     const candidates = this.members.filter((m) => !m.deactivated && m.role !== 'owner' && m.userId > 0);
-    const n = Math.min(
-      candidates.length,
-      rng.poisson(candidates.length * dailyOf(this.s.behaviour.roleChangesPerUserMonthly.value)),
-    );
+    const mean = candidates.length * dailyOf(this.s.behaviour.roleChangesPerUserMonthly.value);
+    const [count, rng] = day.count('role', mean);
+    if (!rng) return;
+    const n = Math.min(candidates.length, count);
     for (let i = 0; i < n; i++) {
       const member = candidates[rng.int(0, candidates.length - 1)]!;
       const role = this.role(rng);
@@ -542,8 +569,9 @@ export class TenantActor {
     }
   }
 
-  private maybeReplaceCard(rng: RandomStream, localDay: number): void {
-    if (!rng.chance(this.s.behaviour.cardReplacement.value)) return;
+  private maybeReplaceCard(day: DayDraws, localDay: number): void {
+    const rng = day.chance('card', this.s.behaviour.cardReplacement.value);
+    if (!rng) return;
     const at = this.momentOf(localDay, rng);
     this.at(at, 'card', () => this.addCard(rng.fork('card'), at));
   }

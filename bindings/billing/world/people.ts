@@ -42,7 +42,10 @@ export function personName(faker: Faker, locale: string): Person {
 
 /** ASCII as a sign-up form's slugifier makes it (transliterated: Müller -> muller, 佐藤 -> zuo-teng). */
 export function asciiWords(text: string): string[] {
-  return slugify(text, { separator: '-', lowercase: true }).split('-').filter(Boolean);
+  return slugify(text, { separator: '-', lowercase: true })
+    .split('-')
+    .map((w) => w.replace(/[^a-z0-9]/g, ''))
+    .filter(Boolean);
 }
 
 /** The local part of a work address in one of the common formats, transliterated to ASCII. */
