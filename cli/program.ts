@@ -5,6 +5,8 @@ import { checkSnapshots } from '../engine/commands/check-snapshots.ts';
 import { verifySnapshot } from '../engine/commands/verify-snapshot.ts';
 import { restoreToServer } from '../engine/snapshot/restore-server.ts';
 import { billingBinding } from '../scenarios/billing/billing-binding.ts';
+import { billingLearnSpec } from '../bindings/billing/learn-metrics.ts';
+import { addLearnCommands } from './learn-commands.ts';
 import { resolveScenario } from './resolve-scenario.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -127,6 +129,7 @@ export function buildProgram(): Command {
       );
     });
 
+  addLearnCommands(program, { learn: billingLearnSpec });
   return program;
 }
 
