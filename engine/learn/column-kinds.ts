@@ -1,4 +1,4 @@
-import type { CatalogColumn, CatalogTable } from './catalog.ts';
+import { normaliseType, type CatalogColumn, type CatalogTable } from './catalog.ts';
 
 /**
  * What may be learned of a column. Only `category` columns release values, and only those of the
@@ -17,7 +17,7 @@ export function columnKind(
   categoricals: Record<string, readonly string[]>,
 ): ColumnKind {
   if (categoricals[`${table.name}.${column.name}`]) return 'category';
-  const type = column.type.toLowerCase();
+  const type = normaliseType(column.type);
   const isKey =
     table.primaryKey === column.name ||
     table.foreignKeys.some((f) => f.column === column.name) ||

@@ -89,6 +89,13 @@ export function expandOrdinal(shares: Record<string, number>): Record<string, nu
   return out;
 }
 
+/** Rates of merged ordinal groups: every value the group covers has the group's rate. */
+export function spreadOrdinalRates(rates: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [label, rate] of Object.entries(rates)) for (const m of ordinalMembers(label)) out[m] = rate;
+  return out;
+}
+
 export function ordinalMembers(label: string): string[] {
   const [a, b] = label.split('..');
   if (b === undefined) return [label];

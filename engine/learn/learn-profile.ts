@@ -71,6 +71,9 @@ export function checkLearnOptions(o: LearnOptions): { k: number; userK: number; 
   return { k, userK, epsilon: o.epsilon };
 }
 
+/** A released quantile sketch must span at least this much probability, else it is withheld. */
+const MIN_SKETCH_SPAN = 0.5;
+
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
 interface Ctx {
@@ -166,7 +169,11 @@ async function settleQuantiles(
     if (b > 0) retained.add(edges[b - 1]!);
   }
   const out = knots(q!, retained, time);
-  if (!out) suppress(ctx, statistic, 1);
+  // Knots left over a narrow band of p (the rest merged away) describe a point, not a distribution.
+  if (!out || out.p[out.p.length - 1]! - out.p[0]! < MIN_SKETCH_SPAN) {
+    suppress(ctx, statistic, 1);
+    return null;
+  }
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { expandOrdinal } from './distribution-distance.ts';
+import { expandOrdinal, spreadOrdinalRates } from './distribution-distance.ts';
 import type { Profile } from './profile-types.ts';
 import { worstFirst, type ScoreItem, type ScoreReport } from './score-profiles.ts';
 import {
@@ -51,8 +51,8 @@ function chart(item: ScoreItem): string {
     case 'rate':
       return rateChart(real.rate, s?.kind === 'rate' ? s.rate : null, { title });
     case 'rates': {
-      const a = expandOrdinal(real.rates);
-      const b = s?.kind === 'rates' ? expandOrdinal(s.rates) : null;
+      const a = spreadOrdinalRates(real.rates);
+      const b = s?.kind === 'rates' ? spreadOrdinalRates(s.rates) : null;
       const labels = [...new Set([...Object.keys(a), ...Object.keys(b ?? {})])].sort((x, y) => Number(x) - Number(y));
       return ratesChart(
         labels,

@@ -47,7 +47,7 @@ export interface ReportResult {
 export async function learnSnapshot(
   spec: LearnSpec,
   snapshotDir: string,
-  o: { engine?: 'postgres' | 'pglite'; databaseUrl?: string; k: number; userK: number },
+  o: { engine?: 'postgres' | 'pglite'; databaseUrl?: string; k: number; userK: number; log?: (line: string) => void },
 ): Promise<Profile> {
   if (o.engine === 'pglite') {
     const snap = readSnapshot(snapshotDir);
@@ -65,16 +65,20 @@ export async function learnSnapshot(
     }
   }
   const admin = o.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const began = performance.now();
   const { url, name } = await restoreToServer(snapshotDir, admin, {
     name: `sim_report_${randomBytes(5).toString('hex')}`,
     purpose: 'report',
   });
+  o.log?.(`restored ${snapshotDir} into ${name} in ${((performance.now() - began) / 1000).toFixed(1)} s`);
   try {
     const session = await openReadOnlyServer(url);
+    const learning = performance.now();
     try {
       return await learnProfile(session, spec, { k: o.k, userK: o.userK });
     } finally {
       await session.close();
+      o.log?.(`learned it in ${((performance.now() - learning) / 1000).toFixed(1)} s`);
     }
   } finally {
     await dropOwnedDatabase(admin, name, { project: PROJECT_ID });
@@ -110,6 +114,7 @@ export async function reportSnapshot(spec: LearnSpec, o: ReportOptions): Promise
     databaseUrl: o.databaseUrl,
     k: profile.privacy.k,
     userK: profile.privacy.userK,
+    log: o.log,
   });
   const drift =
     profile.source.schemaHash === synthetic.source.schemaHash

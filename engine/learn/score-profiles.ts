@@ -3,6 +3,7 @@ import {
   expandOrdinal,
   ksComplement,
   quantilesCdf,
+  spreadOrdinalRates,
   tvComplement,
   type Polyline,
 } from './distribution-distance.ts';
@@ -75,8 +76,8 @@ function compare(
         : tvComplement(real.shares, synthetic.shares);
     } else if (real.kind === 'rate' && synthetic.kind === 'rate') score = 1 - Math.abs(real.rate - synthetic.rate);
     else if (real.kind === 'rates' && synthetic.kind === 'rates') {
-      const a = expandOrdinal(real.rates);
-      const b = expandOrdinal(synthetic.rates);
+      const a = spreadOrdinalRates(real.rates);
+      const b = spreadOrdinalRates(synthetic.rates);
       const common = Object.keys(a).filter((k) => b[k] !== undefined);
       score = common.length ? 1 - mean(common.map((k) => Math.abs(a[k]! - b[k]!)))! : null;
     }
