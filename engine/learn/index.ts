@@ -16,6 +16,7 @@ export { explainQueries, learnPlan } from './query-plan.ts';
 export { validateProfile, readProfile } from './profile-validator.ts';
 export { writeProfile, profileText } from './profile-file.ts';
 export { readSchemaListing, checkSchemaDrift } from './schema-drift.ts';
+export { profileProvenance, type ProfileProvenance } from './profile-provenance.ts';
 export { binsToEmpirical, quantilesToEmpirical, paretoAlphaForMean, type Empirical } from './profile-distributions.ts';
 export { scoreProfiles, worstFirst, type ScoreReport, type ScoreItem } from './score-profiles.ts';
 export { renderReport } from './render-report.ts';

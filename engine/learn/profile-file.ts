@@ -1,10 +1,10 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { LearnSpec } from './learn-spec.ts';
 import type { Profile } from './profile-types.ts';
 import { validateProfile } from './profile-validator.ts';
-import { sqlHash } from './query-ledger.ts';
 
 /** The bytes of a profile as written: two-space JSON and a final newline, so diffs of re-learned profiles read well. */
 export const profileText = (profile: Profile) => JSON.stringify(profile, null, 2) + '\n';
@@ -19,5 +19,5 @@ export function writeProfile(file: string, profile: Profile, spec: LearnSpec): s
   const text = profileText(profile);
   mkdirSync(dirname(file), { recursive: true });
   writeFileAtomic(file, text);
-  return sqlHash(text);
+  return 'sha256:' + createHash('sha256').update(text).digest('hex');
 }

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,15 +7,18 @@ import type { ProductionFixture } from '../fixtures/production/create-production
 import { applyProfile, billingHistoryFromProfile, scenarioParameters } from '../../bindings/billing/apply-profile.ts';
 import { loadBillingScenario } from '../../scenarios/billing/scenario-schema.ts';
 import type { CountsCell, Profile, RateCell } from '../../engine/learn/profile-types.ts';
-import { fixture, learnCli, scratch } from './learn-support.ts';
+import { profileProvenance } from '../../engine/learn/profile-provenance.ts';
+import { fixture, learnCli, scratch, spec } from './learn-support.ts';
 
 let prod: ProductionFixture;
 let profile: Profile;
+let file: string;
 const baseline = loadBillingScenario('scenarios/baseline-45d.yaml').value;
 
 beforeAll(async () => {
   prod = await fixture(51);
-  const r = await learnCli(prod.url, join(scratch('apply'), 'p.json'));
+  file = join(scratch('apply'), 'p.json');
+  const r = await learnCli(prod.url, file);
   expect(r.run.code, r.run.stderr).toBe(0);
   profile = r.profile!;
 });
@@ -24,6 +28,21 @@ afterAll(async () => {
 
 const mean = (d: { values: number[]; weights: number[] }) =>
   d.values.reduce((a, v, i) => a + v * d.weights[i]!, 0) / d.weights.reduce((a, w) => a + w, 0);
+
+describe('a profile’s provenance, for the manifest of a snapshot generated from it', () => {
+  it('names the file’s hash, when and from which schema it was learned, and its privacy settings', () => {
+    const p = profileProvenance(file, spec);
+    expect(p.sha256).toBe('sha256:' + createHash('sha256').update(readFileSync(file)).digest('hex'));
+    expect(p).toMatchObject({ learnedAt: profile.source.learnedAt, sourceSchemaHash: profile.source.schemaHash });
+    expect(p.privacy).toEqual({
+      unit: 'organizations.id',
+      k: 10,
+      userK: 10,
+      epsilon: null,
+      cellsSuppressed: profile.privacy.cellsSuppressed,
+    });
+  });
+});
 
 describe('applyProfile maps a learned profile onto the billing scenario', () => {
   it('replaces the parameters it covers and names the ones it does not', () => {
