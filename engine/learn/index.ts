@@ -3,7 +3,7 @@
 export type { LearnSpec, MetricSpec, LabelRule } from './learn-spec.ts';
 export type { Catalog, CatalogTable, SchemaListing } from './catalog.ts';
 export { readCatalog, schemaListing, schemaHashOf, diffSchemas } from './catalog.ts';
-export { LearnError, ProfileError, SchemaDriftError, ScoreBelowMinimumError } from './learn-errors.ts';
+export { LearnError, ProfileError, SchemaDriftError } from './learn-errors.ts';
 export { learnProfile, checkLearnOptions, type LearnOptions } from './learn-profile.ts';
 export { learnToFile } from './learn-to-file.ts';
 export {

@@ -44,12 +44,3 @@ export class SchemaDriftError extends Error {
     this.name = 'SchemaDriftError';
   }
 }
-
-/** The fidelity report scored below --min-score (exit 5). */
-export class ScoreBelowMinimumError extends Error {
-  readonly exitCode = 5;
-  constructor(score: number, minimum: number) {
-    super(`overall score ${score.toFixed(3)} is below --min-score ${minimum}`);
-    this.name = 'ScoreBelowMinimumError';
-  }
-}

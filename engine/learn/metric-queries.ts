@@ -24,7 +24,25 @@ function labelExpr(rule: LabelRule, expr: string, param: number | undefined): st
 
 const ordinalType = (r: { ordinal: 'integer' | 'month' }) => (r.ordinal === 'integer' ? 'bigint' : 'text');
 
+/** Combinations the aggregates below do not support, refused when the binding is written rather than at learn time. */
+function checkMetric(m: MetricSpec): void {
+  const bad = (why: string) => {
+    throw new Error(`metric ${m.name}: ${why}`);
+  };
+  if (!/^[a-z][a-z0-9_]*$/.test(m.name)) bad('a metric name is lowercase letters, digits and _');
+  if (isOrdinal(m.groups) && m.kind !== 'rate') bad('ordinal groups are supported for rate metrics only');
+  if (isOrdinal(m.labels) && (m.kind !== 'category' || m.groups)) {
+    bad('ordinal labels need an ungrouped category metric');
+  }
+  if (m.kind === 'counts' && m.groups) {
+    bad('counts metrics cannot be grouped (each group would need its own bin edges)');
+  }
+  if (m.kind === 'category' && !m.labels) bad('a category metric needs labels (a domain, values or an ordinal)');
+  if (m.time && m.kind !== 'quantiles') bad('time applies to quantiles metrics');
+}
+
 export function metricQueries(m: MetricSpec, dp: boolean): MetricQueries {
+  checkMetric(m);
   const params: MetricQueries['params'] = {};
   let next = 0;
   if (m.kind === 'category' && m.labels && !isOrdinal(m.labels)) params.labels = ++next;
@@ -33,7 +51,7 @@ export function metricQueries(m: MetricSpec, dp: boolean): MetricQueries {
   if (m.perUser) cols.push('i.usr AS usr');
   cols.push(m.groups ? `${labelExpr(m.groups, 'i.grp', params.groups)} AS g` : 'NULL::text AS g');
   if (m.kind === 'rate') cols.push('(i.event)::boolean AS e');
-  else if (m.kind === 'category') cols.push(`${labelExpr(m.labels ?? { values: [] }, 'i.x', params.labels)} AS x`);
+  else if (m.kind === 'category') cols.push(`${labelExpr(m.labels!, 'i.x', params.labels)} AS x`);
   else if (m.kind === 'counts') cols.push('floor(i.x)::bigint AS x');
   else cols.push(m.time ? '(extract(epoch FROM i.x) * 1000)::float8 AS x' : 'i.x::float8 AS x');
   if (dp) cols.push('1.0 / count(*) OVER (PARTITION BY i.tenant) AS w');

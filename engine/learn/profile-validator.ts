@@ -3,7 +3,7 @@ import { ConfigError, loadYaml, t, validate, type LoadedYaml, type Schema } from
 import { CATALOG_QUERIES } from './catalog.ts';
 import { LearnError, ProfileError, type ProfileProblem } from './learn-errors.ts';
 import type { LabelRule, LearnSpec } from './learn-spec.ts';
-import { OTHER, MIN_K, QUANTILE_POINTS, ROUNDING } from './privacy.ts';
+import { DP_CONTRIBUTION, OTHER, MIN_K, QUANTILE_POINTS, ROUNDING } from './privacy.ts';
 import { ALL_GROUPS, PROFILE_FORMAT, PROFILE_VERSION, type Profile } from './profile-types.ts';
 import { sqlHash } from './query-ledger.ts';
 import { LEARNER_LITERALS, SCRIPT_NAMES } from './table-queries.ts';
@@ -122,7 +122,7 @@ const ledger = t.object({
     t.object({
       total: t.number({ min: 0 }),
       mechanism: t.literal('laplace'),
-      contribution: t.string({ maxLength: 300 }),
+      contribution: t.literal(DP_CONTRIBUTION),
       split: t.array(t.object({ statistic, epsilon: t.number({ min: 0 }) })),
       withheld: t.array(statistic),
     }),
@@ -272,6 +272,9 @@ function auditStrings(p: Profile, spec: LearnSpec, problem: (path: (string | num
     }
     if (m.kind !== spec_.kind) problem([...path, 'kind'], `metric ${name} is a ${spec_.kind} metric, not ${m.kind}`);
     if (m.title !== spec_.title) problem([...path, 'title'], `the title of ${name} is '${spec_.title}'`);
+    if (m.unit !== spec_.unit) {
+      problem([...path, 'unit'], `the unit of ${name} is ${spec_.unit ? `'${spec_.unit}'` : 'not set'}`);
+    }
     const groupOk = spec_.groups ? labelsAllowed(spec_.groups, spec) : (g: string) => g === ALL_GROUPS;
     const labelOk = labelsAllowed(spec_.labels, spec);
     for (const [g, cell] of Object.entries(m.groups)) {

@@ -84,8 +84,10 @@ export async function openReadOnlyServer(
   } catch (e) {
     const err = e as Error & { code?: string };
     const where = target.host.startsWith('/') ? `socket ${target.host}` : `${target.host}:${target.port}`;
+    // Network errors have a name (ECONNREFUSED); the server's own refusals a message worth reading.
+    const why = err.code && /^E[A-Z]+$/.test(err.code) ? err.code : err.message;
     throw new LearnError(
-      `learn: cannot connect to ${where} database ${target.database} as ${target.user} (${err.code ?? err.message}): check --database-url; nothing was written`,
+      `learn: cannot connect to ${where} database ${target.database} as ${target.user} (${why}): check --database-url; nothing was written`,
     );
   }
   const ledger = new QueryLedger();

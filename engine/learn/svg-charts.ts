@@ -115,7 +115,8 @@ export function barsChart(
     if (S) {
       inner += `<rect x="${f1(x)}" y="${f1(M.top + PH - h(S[i]!))}" width="${f1(bw)}" height="${f1(h(S[i]!))}" fill="${SYNTH_COLOUR}"><title>${escapeHtml(`${label}: ${(S[i]! * 100).toFixed(2)}% in the snapshot`)}</title></rect>`;
     }
-    const rotate = L.length > 8;
+    // Rotated labels when they would not fit side by side (about 6 px a character at this size).
+    const rotate = L.length > 8 || Math.max(...L.map((l) => Math.min(12, l.length))) * 6 > slot;
     const short = label.length > 12 ? label.slice(0, 11) + '…' : label;
     inner += rotate
       ? text(x, M.top + PH + 8, short, 'end', ` transform="rotate(-45 ${f1(x)} ${f1(M.top + PH + 8)})"`)

@@ -167,7 +167,7 @@ export function cellsSql(plan: TablePlan, dp: boolean): string | null {
         : s.what === 'scripts'
           ? `s${s.column}`
           : s.param
-            ? `CASE WHEN v${s.column} = ANY($${s.param}::text[]) THEN v${s.column} ELSE '${OTHER}' END`
+            ? `CASE WHEN v${s.column} IS NULL THEN NULL WHEN v${s.column} = ANY($${s.param}::text[]) THEN v${s.column} ELSE '${OTHER}' END`
             : `v${s.column}`;
     return `SELECT ${j} AS s, ${label} AS b, count(*) AS n, count(DISTINCT u) AS t${weight} FROM base GROUP BY 2`;
   });
@@ -200,7 +200,7 @@ export function columnRecountSql(plan: TablePlan, column: number, what: 'bins' |
   const label =
     what === 'bins'
       ? `width_bucket(v, $1::float8[])::text`
-      : `CASE WHEN v = ANY($1::text[]) THEN v ELSE '${OTHER}' END`;
+      : `CASE WHEN v IS NULL THEN NULL WHEN v = ANY($1::text[]) THEN v ELSE '${OTHER}' END`;
   const weight = dp ? `, 1.0 / count(*) OVER (PARTITION BY ${plan.path.unit}) AS w` : '';
   return (
     `WITH base AS MATERIALIZED (SELECT ${plan.path.unit} AS u, ${value} AS v${weight} FROM ${plan.path.from})\n` +

@@ -53,6 +53,17 @@ describe('a profile learned from the production fixture', () => {
     expect(plain.tables.refunds!.columns.reason!.categories).toHaveProperty('__other__');
   });
 
+  it('counts nulls as nulls, never as __other__', () => {
+    const failure = plain.tables.payment_attempts!.columns.failure_code!;
+    expect(failure.nullFraction).toBeGreaterThan(0.5);
+    const shares = failure.categories!;
+    expect(shares.insufficient_funds).toBeGreaterThan(0.3);
+    const total = Object.values(shares).reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(0.95); // shares of the non-null values; a dropped short cell leaves the rest
+    expect(total).toBeLessThanOrEqual(1.0001);
+    expect(shares.__other__ ?? 0).toBeLessThan(0.05);
+  });
+
   it(`suppresses a cell of k-1 = 9 tenants (${NINE_TENANT_COUNTRY}) and releases it at k = 9`, async () => {
     const countries = plain.tables.organizations!.columns.country!.categories!;
     expect(Object.keys(countries)).not.toContain(NINE_TENANT_COUNTRY);
