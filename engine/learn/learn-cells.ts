@@ -140,9 +140,13 @@ export function binsFrom(
   });
 }
 
-/** Under --epsilon: noisy weights replace counts, and shares are taken over the noisy total. */
-export function noisyShares(ctx: Ctx, statistic: string, weights: number[]): number[] {
-  const noisy = weights.map((w) => Math.max(0, w + ctx.budget!.noise(statistic)));
+/**
+ * Under --epsilon: noisy weights replace counts, and shares are taken over the noisy total.
+ * `sensitivity` is how many released histograms the same weights feed (a column's null split and
+ * its categories both carry each tenant's weight of 1).
+ */
+export function noisyShares(ctx: Ctx, statistic: string, weights: number[], sensitivity = 1): number[] {
+  const noisy = weights.map((w) => Math.max(0, w + ctx.budget!.noise(statistic, sensitivity)));
   const total = noisy.reduce((a, b) => a + b, 0);
   return noisy.map((w) => (total > 0 ? roundShare(w / total) : 0));
 }

@@ -39,6 +39,10 @@ export async function learnTable(ctx: Ctx, tq: TableQueries): Promise<TableProfi
     foreignKeys: {},
   };
   if (!enough && n > 0) suppress(ctx, `table ${name}`, 1);
+  // Under --epsilon a nullable column's null split and its categories (or scripts) are two histograms
+  // of the same weights: together one tenant moves them by 2, and both are noised for that.
+  const releases = (i: number) =>
+    (plan.columns[i]!.notNull ? 0 : 1) + tq.sets.filter((s) => s.column === i && s.what !== 'bins').length;
   const columns: ColumnProfile[] = plan.columns.map((col, i) => {
     const nn = col.notNull ? n : num(c![`nn${i}`]);
     const cp: ColumnProfile = { kind: col.kind, nullFraction: null };
@@ -50,7 +54,7 @@ export async function learnTable(ctx: Ctx, tq: TableQueries): Promise<TableProfi
       if (dp) {
         const w = num(c!.w);
         const wnull = num(c![`wnull${i}`]);
-        cp.nullFraction = noisyShares(ctx, `column ${name}.${col.name}`, [wnull, w - wnull])[0]!;
+        cp.nullFraction = noisyShares(ctx, `column ${name}.${col.name}`, [wnull, w - wnull], releases(i))[0]!;
       } else cp.nullFraction = roundShare(nulls / n);
     } else suppress(ctx, `column ${name}.${col.name} nulls`, 1);
     if (!dp && (c![`nd${i}`] !== undefined || isUnique(plan, col))) {
@@ -110,12 +114,19 @@ export async function learnTable(ctx: Ctx, tq: TableQueries): Promise<TableProfi
         if (col.kind === 'text' || col.kind === 'json') cp.length = sketch as Quantiles | null;
         else cp.quantiles = sketch;
       } else if (s.what === 'categories') {
-        cp.categories = await settleCategories(ctx, statistic, mine, nonNull, col.domain, async (domain) =>
-          ctx.source.query<Record<string, unknown>>(
-            tq.recounts.get(s.column)!.categories!,
-            [domain],
-            `table ${name}: recount ${col.name} categories`,
-          ),
+        cp.categories = await settleCategories(
+          ctx,
+          statistic,
+          mine,
+          nonNull,
+          col.domain,
+          async (domain) =>
+            ctx.source.query<Record<string, unknown>>(
+              tq.recounts.get(s.column)!.categories!,
+              [domain],
+              `table ${name}: recount ${col.name} categories`,
+            ),
+          releases(s.column),
         );
         if (col.domain && cp.categories && Object.keys(cp.categories).some((l) => l !== OTHER)) {
           ctx.valuesReleased.add(`${name}.${col.name}`);
@@ -128,6 +139,7 @@ export async function learnTable(ctx: Ctx, tq: TableQueries): Promise<TableProfi
               ctx,
               statistic,
               ok.map((r) => num(r.w)),
+              releases(s.column),
             )
           : ok.map((r) => roundShare(num(r.n) / nonNull));
         cp.scripts = ok.length ? Object.fromEntries(ok.map((r, x) => [String(r.b), shares[x]!]).sort()) : null;
@@ -157,6 +169,7 @@ async function settleCategories(
   nonNull: number,
   domain: readonly string[] | undefined,
   recount: (domain: string[]) => Promise<Record<string, unknown>[]>,
+  sensitivity = 1,
 ): Promise<Record<string, number> | null> {
   const ok = (r: Record<string, unknown>) => num(r.t) >= ctx.k;
   const failing = rows.filter((r) => !ok(r)).map((r) => String(r.b));
@@ -173,6 +186,7 @@ async function settleCategories(
         ctx,
         statistic,
         released.map((r) => num(r.w)),
+        sensitivity,
       )
     : released.map((r) => roundShare(num(r.n) / nonNull));
   return Object.fromEntries(

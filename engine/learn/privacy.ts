@@ -14,7 +14,7 @@ export const OTHER = '__other__';
 export const DP_ROW_CLIP = 1000;
 
 /** How --epsilon bounds one tenant's influence, as the ledger states it. */
-export const DP_CONTRIBUTION = `each tenant's rows weigh 1/(its rows in the table or metric), so one tenant moves any histogram by at most 1 (L1); row counts count at most ${DP_ROW_CLIP} rows per tenant`;
+export const DP_CONTRIBUTION = `each tenant's rows weigh 1/(its rows in the table or metric), so one tenant moves any histogram by at most 1 (L1; 2 for a column whose nulls and categories are both released); row counts count at most ${DP_ROW_CLIP} rows per tenant`;
 
 export const ROUNDING = {
   counts: '2 significant figures',
