@@ -22,10 +22,11 @@ export const ROUNDING = {
   quantiles: '3 significant figures; times truncated to the hour',
 } as const;
 
-/** Counts to 2 significant figures: 18347 -> 18000, 153 -> 150, 7 -> 7. */
+/** Counts to 2 significant figures, always whole (noisy weights are fractional): 18347 -> 18000, 153 -> 150, 1.83 -> 2. */
 export function roundCount(n: number): number {
-  if (!(n > 0)) return 0;
-  return Number(n.toPrecision(2));
+  const whole = Math.round(n);
+  if (!(whole > 0)) return 0;
+  return Number(whole.toPrecision(2));
 }
 
 export function roundShare(x: number): number {

@@ -1,6 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { createProductionFixture, type ProductionFixture } from '../fixtures/production/create-production-fixture.ts';
 import { runSim, SERVER_URL } from '../support/run-sim.ts';
 import { billingLearnSpec } from '../../bindings/billing/learn-metrics.ts';
@@ -10,7 +11,18 @@ import type { Profile } from '../../engine/learn/profile-types.ts';
 export { SERVER_URL, runSim };
 export const spec = billingLearnSpec;
 
-export const scratch = (label: string) => mkdtempSync(join(tmpdir(), `sim-learn-${label}-`));
+const scratchDirs: string[] = [];
+// Registered while the importing test file is collected, so it runs after that file's tests.
+afterAll(() => {
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary directory, removed after the test file that made it. */
+export function scratch(label: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `sim-learn-${label}-`));
+  scratchDirs.push(dir);
+  return dir;
+}
 
 /** A production fixture for one test file, dropped in afterAll. */
 export async function fixture(seed: number, size: 'small' | 'test' | 'bench' = 'test'): Promise<ProductionFixture> {

@@ -118,7 +118,7 @@ describe('cells below k merge with a neighbour and are recounted exactly', () =>
     expect(settled.groups).toEqual([]);
   });
 
-  it('rounds counts to two significant figures', () => {
-    expect([roundCount(18347), roundCount(153), roundCount(7), roundCount(0)]).toEqual([18000, 150, 7, 0]);
+  it('rounds counts to two significant figures, always to a whole number (noisy counts are fractional)', () => {
+    expect([18347, 153, 7, 0, 1.83, 0.4, -3].map(roundCount)).toEqual([18000, 150, 7, 0, 2, 0, 0]);
   });
 });
