@@ -8,11 +8,12 @@ import { closeSnapshotDatabases, snapshotDatabase, type Isolation, type Via } fr
 import { restoreToServer } from '../engine/snapshot/restore-server.ts';
 import { dropOwnedDatabase } from '../engine/safety/index.ts';
 import { benchCompare } from './compare.ts';
+import { benchLearn } from './learn.ts';
 import { fmtMs, percentile } from './stats.ts';
 
 const SERVER = process.env.SIM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const OUT = '.bench';
-const only = process.argv[2]; // optional: generate | scaling | provisioning | compare <rev> [runs]
+const only = process.argv[2]; // optional: generate | scaling | provisioning | learn | compare <rev> [runs]
 const log = (s: string) => process.stdout.write(s + '\n');
 
 function child(script: string, args: string[]): any {
@@ -156,9 +157,9 @@ mkdirSync(OUT, { recursive: true });
 log(
   `facade-sim bench: node ${process.version}, ${execFileSync('nproc').toString().trim()} cores, server ${SERVER.replace(/:[^:@/]*@/, ':***@')}`,
 );
-if (only && !['generate', 'scaling', 'provisioning', 'compare'].includes(only)) {
+if (only && !['generate', 'scaling', 'provisioning', 'learn', 'compare'].includes(only)) {
   process.stderr.write(
-    `npm run bench [generate | scaling | provisioning | compare <git rev> [runs]]: unknown section '${only}'\n`,
+    `npm run bench [generate | scaling | provisioning | learn | compare <git rev> [runs]]: unknown section '${only}'\n`,
   );
   process.exit(2);
 }
@@ -174,3 +175,4 @@ if (only === 'compare') {
 if (!only || only === 'generate') benchGenerate();
 if (!only || only === 'scaling') benchScaling();
 if (!only || only === 'provisioning') await benchProvisioning();
+if (only === 'learn') await benchLearn(SERVER, log);

@@ -14,7 +14,9 @@ import {
   type ResolvedApp,
 } from '../engine/config/sim-config.ts';
 import { commandFor } from './command-for.ts';
+import { addLearnCommands } from './learn-commands.ts';
 import { resolveScenario } from './resolve-scenario.ts';
+import { UsageError } from './usage-error.ts';
 
 const int =
   (name: string, min = 0) =>
@@ -215,6 +217,14 @@ export function buildProgram(): Command {
     }
   });
 
+  addLearnCommands(program, appOptions, async (o) => {
+    const { app } = await appContext(o);
+    const binding = await loadBinding(app);
+    if (!binding.learn) {
+      throw new UsageError(`app '${app.name}' declares no learn spec (AppBinding.learn); learn mode needs one`);
+    }
+    return binding.learn;
+  });
   return program;
 }
 
