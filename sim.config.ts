@@ -8,6 +8,7 @@ export default defineConfig({
       scenarios: './scenarios',
       snapshots: './snapshots',
       defaultScenario: 'baseline-45d',
+      learn: './bindings/billing/learn.ts',
     },
   },
 });

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { generate } from '../engine/run/generate.ts';
 import { readSnapshot } from '../engine/snapshot/snapshot-files.ts';
@@ -9,6 +10,7 @@ import {
   displayPath,
   loadBinding,
   loadConfig,
+  loadLearn,
   pickApp,
   type LoadedConfig,
   type ResolvedApp,
@@ -28,6 +30,15 @@ const int =
     }
     return Number(v);
   };
+
+/** A share of a whole: above 0, at most 1. */
+const share = (v: string) => {
+  const x = Number(v);
+  if (!/^\d*\.?\d+(e-?\d+)?$/.test(v) || !(x > 0 && x <= 1)) {
+    throw new InvalidArgumentError(`expected a number above 0 and at most 1, like 0.01, got '${v}'`);
+  }
+  return x;
+};
 
 /** `0,15,30` -> [0, 15, 30]; `none` -> [] (ignores the scenario's checkpoints). */
 const days = (v: string) => {
@@ -78,6 +89,8 @@ export function buildProgram(): Command {
     .option('--days <n>', "simulated days (default: the scenario file's days)", int('--days', 1))
     .option('--seed <seed>', "seed (default: the scenario file's seed)")
     .option('--out <dir>', "snapshots folder (default: the app's, from sim.config.ts)")
+    .option('--profile <file>', "calibrate the scenario from a learned profile (default: the scenario's profile)")
+    .option('--profile-scale <x>', 'with --profile: tenants and arrivals as this share of production (0-1]', share)
     .addOption(new Option('--backend <backend>', 'where the database lives').choices(BACKENDS).default('pglite'))
     .option('--database-url <url>', 'postgres backend: a server you own; the run creates its own sim_ database there')
     .option('--allow-remote-host <host...>', 'allow a non-loopback database host, by exact name')
@@ -100,6 +113,7 @@ export function buildProgram(): Command {
     .option('--strict-random', 'fail if app code calls Math.random or crypto.randomUUID during the run')
     .option('--quiet', 'no progress output')
     .action(async (scenario: string | undefined, o) => {
+      if (o.profileScale !== undefined && !o.profile) throw new UsageError('--profile-scale needs --profile <file>');
       const { config, app } = await appContext(o);
       const binding = await loadBinding(app);
       await generate(binding, {
@@ -109,6 +123,8 @@ export function buildProgram(): Command {
         scenarioFile: resolveScenario(scenario ?? app.defaultScenario, app, config),
         seed: o.seed,
         days: o.days,
+        profile: o.profile ? { file: resolve(o.profile), scale: o.profileScale ?? 1 } : undefined,
+        loadLearn: () => loadLearn(app),
         outDir: o.out ?? app.snapshotsDir,
         backend: o.backend,
         workers: o.workers,
@@ -219,11 +235,7 @@ export function buildProgram(): Command {
 
   addLearnCommands(program, appOptions, async (o) => {
     const { app } = await appContext(o);
-    const binding = await loadBinding(app);
-    if (!binding.learn) {
-      throw new UsageError(`app '${app.name}' declares no learn spec (AppBinding.learn); learn mode needs one`);
-    }
-    return binding.learn;
+    return (await loadLearn(app)).learn.spec;
   });
   return program;
 }

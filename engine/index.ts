@@ -33,5 +33,21 @@ export { SideEffectLedger, type SideEffect } from './vendors/side-effect-ledger.
 export type { SimDatabase, Backend } from './db/sim-database.ts';
 export type { TenantKey } from './snapshot/diff-snapshots.ts';
 
+/* Writing a learn module: what to measure in production, how a profile becomes a scenario */
+export { defineLearn, type AppLearn, type AppliedProfile, type ApplyProfileOptions } from './learn/app-learn.ts';
+export type { LearnSpec, MetricSpec, LabelRule } from './learn/learn-spec.ts';
+export type {
+  Profile,
+  MetricCell,
+  CategoryCell,
+  CountsCell,
+  QuantilesCell,
+  RateCell,
+  TableProfile,
+} from './learn/profile-types.ts';
+export { ALL_GROUPS } from './learn/profile-types.ts';
+export { binsToEmpirical, quantilesToEmpirical, type Empirical } from './learn/profile-distributions.ts';
+export { expandOrdinal, spreadOrdinalRates } from './learn/distribution-distance.ts';
+
 /* Reading snapshots */
 export type { Manifest } from './snapshot/manifest.ts';

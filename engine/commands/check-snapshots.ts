@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCENARIO_EXTENSIONS } from '../config/scenario-file.ts';
-import type { ResolvedApp } from '../config/sim-config.ts';
+import { loadLearn, type LoadedLearn, type ResolvedApp } from '../config/sim-config.ts';
 import type { AppBinding } from '../run/app-binding.ts';
 import { schemaHash } from '../run/schema-hash.ts';
 import { bundleSimulation } from '../run/simulation-bundle.ts';
-import type { Manifest } from '../snapshot/manifest.ts';
+import type { Manifest, ManifestProfile } from '../snapshot/manifest.ts';
 import { MANIFEST_FILE } from '../snapshot/snapshot-files.ts';
 
 export interface StaleSnapshot {
@@ -46,6 +46,7 @@ export async function checkSnapshots(
       .map((f) => [f.replace(/\.ya?ml$/, ''), join(scenariosDir, f)]),
   );
   const covered = new Set<string>();
+  let learn: LoadedLearn | Error | undefined;
   for (const name of dirs) {
     const dir = join(snapshotsDir, name);
     const scenarioName = name.replace(/@d\d+$/, '');
@@ -80,10 +81,16 @@ export async function checkSnapshots(
       if (manifest.generatorVersion !== binding.generatorVersion) {
         reasons.push(`generator ${manifest.generatorVersion} -> ${binding.generatorVersion}`);
       }
+      if (manifest.inputs.profile) {
+        learn ??= await loadLearn(app).catch((e: Error) => e);
+        reasons.push(...profileChanges(manifest.inputs.profile, app, learn));
+      }
     }
     const options: string[] = [];
     if (manifest?.inputs?.overrides.seed !== undefined) options.push(`--seed ${manifest.inputs.overrides.seed}`);
     if (manifest?.inputs?.overrides.days !== undefined) options.push(`--days ${manifest.inputs.overrides.days}`);
+    const profile = manifest?.inputs?.overrides.profile;
+    if (profile) options.push(`--profile ${profile.file}`, `--profile-scale ${profile.scale}`);
     if (manifest?.checkpoint !== null && manifest?.checkpoint !== undefined) {
       options.push(`--checkpoints ${manifest.checkpoint}`);
     }
@@ -96,6 +103,22 @@ export async function checkSnapshots(
     stale.push({ dir: join(snapshotsDir, name), reasons, regenerate: regenerate(name, []) });
   }
   return { fresh, stale };
+}
+
+/** What changed in a snapshot's profile: the file, or the code of the learn module that applied it. */
+function profileChanges(profile: ManifestProfile, app: ResolvedApp, learn: LoadedLearn | Error): string[] {
+  const file = join(app.projectRoot, profile.file);
+  if (!existsSync(file)) return [`profile ${profile.file} is gone`];
+  const reasons: string[] = [];
+  if ('sha256:' + createHash('sha256').update(readFileSync(file)).digest('hex') !== profile.sha256) {
+    reasons.push(`profile ${profile.file} changed`);
+  }
+  if (learn instanceof Error) reasons.push(`learn module cannot be loaded: ${learn.message}`);
+  else {
+    const code = changedKeys(profile.sources, learn.sources);
+    if (code.length) reasons.push(`learn module code changed: ${list(code)}`);
+  }
+  return reasons;
 }
 
 /** Keys whose values differ, were added or removed. */

@@ -1,6 +1,6 @@
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { SCENARIO_EXTENSIONS } from '../config/scenario-file.ts';
-import type { ResolvedApp } from '../config/sim-config.ts';
+import { loadLearn, type ResolvedApp } from '../config/sim-config.ts';
 import type { Backend } from '../db/sim-database.ts';
 import type { AppBinding } from '../run/app-binding.ts';
 import { generate } from '../run/generate.ts';
@@ -52,6 +52,12 @@ export async function verifySnapshot(
     scenarioFile,
     seed: m.seed,
     days,
+    // The profile the snapshot records, wherever the scenario file points now (sim check tells those apart).
+    profile: m.inputs.profile && {
+      file: profileFileOf(app, dir, m.inputs.profile.file),
+      scale: m.inputs.profile.scale,
+    },
+    loadLearn: () => loadLearn(app),
     checkpoints: checkpoint === 0 ? [0] : [],
     outDir: join(dir, '..'),
     backend: options.backend ?? 'pglite',
@@ -102,4 +108,12 @@ function tableAt(committed: string, regenerated: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/** A manifest's profile path, only ever inside the project (a manifest is data, not an instruction). */
+function profileFileOf(app: ResolvedApp, dir: string, file: string): string {
+  if (typeof file !== 'string' || isAbsolute(file) || file.split(/[\\/]/).includes('..')) {
+    throw new IntegrityError(`${dir}: manifest names a profile outside the project (${JSON.stringify(file)})`);
+  }
+  return join(app.projectRoot, file);
 }

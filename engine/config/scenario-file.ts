@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, resolve } from 'node:path';
+import { stringify } from 'yaml';
 import { DAY_MS } from '../clock/time.ts';
 import { UnreadableFileError, readRegularFile } from '../util/read-regular-file.ts';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
@@ -38,8 +39,16 @@ export const scenarioBase = {
   history: t.optional(t.object({ start: t.instant(), detailFrom: t.optional(t.instant()), note: t.optional(note) })),
   /** Window days at which the state is also written as a snapshot of its own (`<name>@d15`). */
   checkpoints: t.optional(t.array(t.number({ integer: true, min: 0, max: 3660 }), { maxItems: 100 })),
-  /** A learned profile (JSON, relative to this file) whose distributions replace the scenario's. */
-  profile: t.optional(t.string({ minLength: 1, maxLength: 1000 })),
+  /** A learned profile whose statistics replace the scenario's (see `sim learn`). */
+  profile: t.optional(
+    t.object({
+      /** The profile's JSON file, relative to this file. */
+      file: t.string({ minLength: 1, maxLength: 1000, patternHint: 'a path like ../profiles/prod.json' }),
+      /** Tenants and arrivals are production's times this (0.01: a hundredth of production). */
+      scale: t.optional(t.number({ min: 0.000001, max: 1 }), 1),
+      note: t.optional(note),
+    }),
+  ),
 };
 
 export type ScenarioBase = InferShape<typeof scenarioBase>;
@@ -94,6 +103,12 @@ function refineBase(s: ScenarioBase, report: Report): void {
   }
 }
 
+/** A learned profile a scenario is calibrated from, at a scale of production. */
+export interface ScenarioProfile {
+  file: string;
+  scale: number;
+}
+
 /** What the engine knows of a loaded scenario file; `value` is the whole validated file. */
 export interface LoadedScenario<S = unknown> {
   file: string;
@@ -109,8 +124,8 @@ export interface LoadedScenario<S = unknown> {
   days: number;
   /** Window days written as snapshots of their own, ascending, without duplicates. */
   checkpoints: number[];
-  /** The learned profile's path, resolved against the scenario file. */
-  profile: string | undefined;
+  /** The learned profile, its path resolved against the scenario file. */
+  profile: ScenarioProfile | undefined;
   /** sha256 of the file's bytes. */
   hash: string;
   value: S;
@@ -157,8 +172,18 @@ export function loadScenario<S>(format: ScenarioFormat<S>, file: string): Loaded
     startMs,
     days: value.days,
     checkpoints: [...new Set(value.checkpoints ?? [])].sort((a, b) => a - b),
-    profile: value.profile === undefined ? undefined : resolve(dirname(file), value.profile),
+    profile: value.profile && { file: resolve(dirname(file), value.profile.file), scale: value.profile.scale ?? 1 },
     hash: 'sha256:' + createHash('sha256').update(bytes).digest('hex'),
     value,
   };
+}
+
+/**
+ * Validates a scenario value made in code (a profile applied to a file's value) with the format's
+ * own rules, so a learned number outside what the format allows is caught before any simulation.
+ * `label` names the value in errors, e.g. 'scenarios/a.yaml with profiles/prod.json'.
+ */
+export function checkScenarioValue<S>(format: ScenarioFormat<S>, value: S, label: string): S {
+  const loaded = loadYaml(stringify(value, { lineWidth: 0 }), label);
+  return validate(format.validator, loaded, label) as S;
 }

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { AppLearn } from '../learn/app-learn.ts';
 import type { AppBinding } from '../run/app-binding.ts';
 import { bundleModule } from '../run/module-bundle.ts';
 
@@ -14,6 +15,8 @@ export interface AppConfig {
   snapshots: string;
   /** The scenario `sim generate` runs when none is named. */
   defaultScenario?: string;
+  /** Learn mode: a module whose default export is the app's `AppLearn` (what to measure, how to apply it). */
+  learn?: string;
 }
 
 export interface SimConfig {
@@ -38,6 +41,8 @@ export interface ResolvedApp {
   scenariosDir: string;
   snapshotsDir: string;
   defaultScenario: string | undefined;
+  /** The app's learn module, when it declares one. */
+  learnModule: string | undefined;
 }
 
 export interface LoadedConfig {
@@ -101,11 +106,16 @@ export async function loadConfig(options: { cwd: string; file?: string }): Promi
       if (typeof app?.[key] !== 'string' || app[key].length === 0) fail(`apps.${name}.${key}`, 'expected a path');
     }
     const unknown = Object.keys(app).filter(
-      (k) => !['binding', 'scenarios', 'snapshots', 'defaultScenario'].includes(k),
+      (k) => !['binding', 'scenarios', 'snapshots', 'defaultScenario', 'learn'].includes(k),
     );
-    if (unknown.length) fail(`apps.${name}.${unknown[0]}`, 'unknown key; expected binding, scenarios, snapshots');
+    if (unknown.length) {
+      fail(`apps.${name}.${unknown[0]}`, 'unknown key; expected binding, scenarios, snapshots, defaultScenario, learn');
+    }
     const bindingModule = resolve(dir, app.binding);
     if (!existsSync(bindingModule)) fail(`apps.${name}.binding`, `${bindingModule} does not exist`);
+    if (app.learn !== undefined && (typeof app.learn !== 'string' || !existsSync(resolve(dir, app.learn)))) {
+      fail(`apps.${name}.learn`, `expected the path of an existing module, got ${JSON.stringify(app.learn)}`);
+    }
     resolved.push({
       name,
       projectRoot: dir,
@@ -113,6 +123,7 @@ export async function loadConfig(options: { cwd: string; file?: string }): Promi
       scenariosDir: resolve(dir, app.scenarios),
       snapshotsDir: resolve(dir, app.snapshots),
       defaultScenario: app.defaultScenario,
+      learnModule: app.learn === undefined ? undefined : resolve(dir, app.learn),
     });
   }
   return { file, dir, apps: resolved };
@@ -145,11 +156,44 @@ export async function loadBinding(app: ResolvedApp): Promise<AppBinding> {
   return binding;
 }
 
+/** An app's learn module, with the code hashes of every file it runs (they shape profiled snapshots). */
+export interface LoadedLearn {
+  learn: AppLearn;
+  sources: Record<string, string>;
+}
+
+/** Imports an app's learn module; its default export must be an AppLearn. */
+export async function loadLearn(app: ResolvedApp): Promise<LoadedLearn> {
+  if (!app.learnModule) {
+    throw new ConfigFileError(
+      `app '${app.name}' has no learn module: add \`learn: './path/to/learn.ts'\` to its entry in the config ` +
+        '(see docs/learn.md)',
+    );
+  }
+  let loaded: { default?: unknown; sources: Record<string, string> };
+  try {
+    loaded = await importProjectModule(app.learnModule, app.projectRoot);
+  } catch (e) {
+    throw new ConfigFileError(`${app.learnModule}: could not be loaded: ${(e as Error).message}`);
+  }
+  const learn = loaded.default as AppLearn | undefined;
+  if (!learn || typeof learn.applyProfile !== 'function' || !learn.spec?.metrics) {
+    throw new ConfigFileError(
+      `${app.learnModule}: its default export is not an AppLearn (export default defineLearn({ spec, applyProfile }))`,
+    );
+  }
+  return { learn, sources: loaded.sources };
+}
+
 /** Imports a project's TypeScript or JavaScript module through a bundle that shares this engine. */
-async function importProjectModule(file: string, root: string): Promise<{ default?: unknown }> {
+async function importProjectModule(
+  file: string,
+  root: string,
+): Promise<{ default?: unknown; sources: Record<string, string> }> {
   const contents = `export { default } from ${JSON.stringify(file)};`;
   const bundle = await bundleModule({ contents, resolveDir: root, root, engine: 'share' });
-  return (await import(pathToFileURL(bundle.file).href)) as { default?: unknown };
+  const module = (await import(pathToFileURL(bundle.file).href)) as { default?: unknown };
+  return { default: module.default, sources: bundle.sources };
 }
 
 /** A path as a user would type it from `cwd` (for hints and "regenerate with" lines). */

@@ -1,9 +1,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { DAY_MS } from '../clock/time.ts';
-import { loadScenario, type LoadedScenario } from '../config/scenario-file.ts';
+import {
+  checkScenarioValue,
+  loadScenario,
+  type LoadedScenario,
+  type ScenarioProfile,
+} from '../config/scenario-file.ts';
+import type { LoadedLearn } from '../config/sim-config.ts';
 import { prepareBackend, type PreparedBackend } from '../db/open-backend.ts';
 import { emptyClusterImage } from '../db/pglite-boot.ts';
 import type { Backend } from '../db/sim-database.ts';
@@ -11,7 +17,9 @@ import { assertFakeCredentials } from '../safety/index.ts';
 import type { SchedulerLimits } from '../scheduler/scheduler.ts';
 import { buildCanonicalDump } from '../snapshot/canonical-dump.ts';
 import { diffSnapshots, formatDiff } from '../snapshot/diff-snapshots.ts';
-import type { Manifest } from '../snapshot/manifest.ts';
+import { profileProvenance, type ProfileProvenance } from '../learn/profile-provenance.ts';
+import { readProfile } from '../learn/profile-validator.ts';
+import type { Manifest, ManifestProfile } from '../snapshot/manifest.ts';
 import { mergeShards } from '../snapshot/merge-shards.ts';
 import { readShardState } from '../snapshot/shard-state.ts';
 import {
@@ -36,6 +44,10 @@ export interface GenerateOptions {
   scenarioFile: string;
   seed?: string | number;
   days?: number;
+  /** A learned profile to calibrate the scenario from, instead of the scenario file's `profile`. */
+  profile?: ScenarioProfile;
+  /** Loads the app's learn module; needed only when a profile is applied. */
+  loadLearn?: () => Promise<LoadedLearn>;
   /** The snapshots folder: the run writes `<outDir>/<scenario>/` and `<outDir>/<scenario>@d<day>/`. */
   outDir: string;
   backend: Backend;
@@ -79,6 +91,7 @@ export interface GenerateResult extends GeneratedSnapshot {
 
 export function reproduceCommand(o: GenerateOptions, s: Pick<LoadedScenario, 'seed' | 'days'>): string {
   const args = [o.scenarioFile, `--seed ${s.seed}`, `--days ${s.days}`, `--backend ${o.backend}`];
+  if (o.profile) args.push(`--profile ${o.profile.file}`, `--profile-scale ${o.profile.scale}`);
   if (o.backend === 'postgres') args.push('--database-url <url>');
   if ((o.workers ?? 1) > 1) args.push(`--workers ${o.workers}`);
   if (o.chaosLatencyMs) args.push(`--chaos-latency-ms ${o.chaosLatencyMs}`);
@@ -101,7 +114,13 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     phaseStart = now;
   };
   const loaded = loadScenario(binding.scenario, options.scenarioFile);
-  const scenario = { ...loaded, seed: options.seed ?? loaded.seed, days: options.days ?? loaded.days };
+  const profile = options.profile ?? loaded.profile;
+  const scenario: LoadedScenario = {
+    ...loaded,
+    seed: options.seed ?? loaded.seed,
+    days: options.days ?? loaded.days,
+    profile,
+  };
   const workers = options.workers ?? 1;
   if (!(Number.isInteger(workers) && workers >= 1 && workers <= 64)) {
     throw new UsageError(`--workers must be a whole number between 1 and 64, got ${workers}`);
@@ -136,6 +155,8 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
       `${options.chaosLatencyMs ? ` chaos_latency_ms=${options.chaosLatencyMs}` : ''}`,
   );
 
+  const calibrated = profile ? await calibrate(binding, loaded, profile, options, log) : undefined;
+  if (calibrated) scenario.value = calibrated.value;
   assertFakeCredentials(binding.vendorCredentials());
   const releases = options.dryRun
     ? []
@@ -162,9 +183,7 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     const ready: ((label: string) => void)[] = [];
     const runs = backend.shards.map((target, index) => {
       const job: ShardJob = {
-        scenarioFile: scenario.file,
-        seed: scenario.seed,
-        days: scenario.days,
+        scenario,
         shard: { index, count: workers },
         target,
         checkpoints: early,
@@ -201,7 +220,7 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
       const checkpoint = label === FINAL_STATE ? null : Number(label.slice(1));
       const atMs = checkpoint === null ? endMs : startMs + checkpoint * DAY_MS;
       const files = { [DUMP_FILE]: sql, [SIDE_EFFECTS_FILE]: ledger.map((l) => l + '\n').join('') };
-      const manifest = manifestFor(binding, options, scenario, bundle, {
+      const manifest = manifestFor(binding, options, scenario, bundle, calibrated?.record, {
         checkpoint,
         endMs: atMs,
         rowCounts,
@@ -275,7 +294,7 @@ function runShard(
   onMessage: (message: ShardMessage) => void,
 ): Promise<number> {
   return new Promise((resolveRun, rejectRun) => {
-    const { execArgv, env } = sandboxArgs(bundle, { write: tmp, read: [job.scenarioFile] });
+    const { execArgv, env } = sandboxArgs(bundle, { write: tmp, read: [] });
     const child = fork(bundle.file, [], {
       execArgv,
       env,
@@ -321,8 +340,9 @@ function runShard(
 function manifestFor(
   binding: AppBinding,
   options: GenerateOptions,
-  scenario: LoadedScenario & { seed: string | number; days: number },
+  scenario: LoadedScenario,
   bundle: SimulationBundle,
+  profile: CalibratedScenario['record'] | undefined,
   state: {
     checkpoint: number | null;
     endMs: number;
@@ -335,6 +355,7 @@ function manifestFor(
   const overrides: Manifest['inputs']['overrides'] = {};
   if (String(scenario.seed) !== String(loadedSeed(scenario))) overrides.seed = scenario.seed;
   if (scenario.days !== (scenario.value as { days: number }).days) overrides.days = scenario.days;
+  if (options.profile && profile) overrides.profile = { file: profile.inputs.file, scale: profile.inputs.scale };
   const iso = (ms: number) => new Date(ms).toISOString();
   const totalRows = Object.values(state.rowCounts).reduce((a, b) => a + b, 0);
   return {
@@ -359,6 +380,7 @@ function manifestFor(
       schema: schemaHash(binding.schemaFiles()),
       sources: bundle.sources,
       packages: bundle.packages,
+      ...(profile ? { profile: profile.inputs } : {}),
     },
     generatorVersion: binding.generatorVersion,
     versions: state.versions,
@@ -369,13 +391,56 @@ function manifestFor(
         `Synthetic data. Produced by simulating scenario '${scenario.name}' (seed ${scenario.seed}, ` +
         `${days} days after ${iso(scenario.historyStartMs === scenario.startMs ? scenario.startMs : scenario.historyStartMs)}` +
         `) through the ${binding.app} with every vendor stubbed (${binding.vendorNames.join(', ')}). ` +
-        'No production row is in it, and no learned profile or production statistics were used.',
+        (profile
+          ? `No production row is in it; the scenario was calibrated from the aggregate, k-anonymous profile ` +
+            `${profile.inputs.file} (k=${profile.provenance.privacy.k}` +
+            `${profile.provenance.privacy.epsilon ? `, epsilon=${profile.provenance.privacy.epsilon}` : ''}).`
+          : 'No production row is in it, and no learned profile or production statistics were used.'),
       application: binding.app,
       stubbedVendors: binding.vendorNames,
-      learnedProfile: null,
-      privacyPolicy: null,
+      learnedProfile: profile?.provenance ?? null,
+      privacyPolicy: profile
+        ? 'aggregates only: every released cell backed by at least k tenants, minima and maxima never released'
+        : null,
       containsProductionData: false,
     },
+  };
+}
+
+interface CalibratedScenario {
+  value: unknown;
+  record: { inputs: ManifestProfile; provenance: ProfileProvenance };
+}
+
+/**
+ * Applies a learned profile to the scenario's value through the app's learn module, checks the
+ * result with the scenario format's own rules, and says which parameters the profile replaced.
+ */
+async function calibrate(
+  binding: AppBinding,
+  loaded: LoadedScenario,
+  profile: ScenarioProfile,
+  options: GenerateOptions,
+  log: (line: string) => void,
+): Promise<CalibratedScenario> {
+  if (!options.loadLearn) {
+    throw new UsageError(`a profile (${profile.file}) needs the app's learn module; add \`learn:\` to its config`);
+  }
+  const { learn, sources } = await options.loadLearn();
+  const root = resolve(options.projectRoot ?? dirname(options.bindingModule));
+  const file = relative(root, profile.file).split(sep).join('/');
+  const learned = readProfile(profile.file, learn.spec);
+  const provenance = { ...profileProvenance(profile.file, learn.spec), file };
+  const applied = learn.applyProfile(structuredClone(loaded.value), learned, { scale: profile.scale, label: file });
+  const value = checkScenarioValue(binding.scenario, applied.scenario, `${loaded.file} with profile ${file}`);
+  const list = (xs: string[]) => (xs.length ? xs.join(', ') : 'none');
+  log(`  profile=${file} scale=${profile.scale} ${provenance.sha256} learned_at=${provenance.learnedAt}`);
+  log(`    replaced ${applied.covered.length} parameters: ${list(applied.covered)}`);
+  log(`    kept ${applied.uncovered.length} from the scenario file: ${list(applied.uncovered)}`);
+  if (applied.unused.length) log(`    profile metrics no parameter uses: ${list(applied.unused)}`);
+  return {
+    value,
+    record: { inputs: { file, sha256: provenance.sha256, scale: profile.scale, sources }, provenance },
   };
 }
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SimClock } from '../clock/sim-clock.ts';
 import { DAY_MS } from '../clock/time.ts';
-import { loadScenario } from '../config/scenario-file.ts';
+import type { LoadedScenario } from '../config/scenario-file.ts';
 import type { ShardTarget } from '../db/open-backend.ts';
 import { openPglite } from '../db/pglite-database.ts';
 import { openServerDatabase } from '../db/server-database.ts';
@@ -20,9 +20,8 @@ import { ownsTenant, type Shard } from './shard.ts';
 
 /** What the parent asks one simulation process to do. */
 export interface ShardJob {
-  scenarioFile: string;
-  seed: string | number;
-  days: number;
+  /** The scenario as the parent resolved it: the file's value, overrides and any profile applied. */
+  scenario: LoadedScenario;
   shard: Shard;
   target: ShardTarget;
   /** Window days whose state is written besides the end's (ascending, each < days). */
@@ -86,8 +85,7 @@ export async function simulateShard(
   job: ShardJob,
   send: (message: ShardMessage) => void,
 ): Promise<void> {
-  const loaded = loadScenario(binding.scenario, job.scenarioFile);
-  const scenario = { ...loaded, seed: job.seed, days: job.days };
+  const scenario = job.scenario;
   const startMs = scenario.startMs;
   const endMs = startMs + scenario.days * DAY_MS;
   const realRandom = Math.random;

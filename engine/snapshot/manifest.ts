@@ -6,14 +6,27 @@ export const MANIFEST_FORMAT = 2;
 export interface ManifestInputs {
   /** sha256 of the scenario file's bytes. */
   scenario: string;
-  /** Seed and days given on the command line instead of the file's. */
-  overrides: { seed?: string | number; days?: number };
+  /** Seed, days and profile given on the command line instead of the file's. */
+  overrides: { seed?: string | number; days?: number; profile?: { file: string; scale: number } };
   /** sha256 of the app's migrations (normalised). */
   schema: string;
   /** Every source file the simulation ran (engine, binding, app), with a hash of its code. */
   sources: Record<string, string>;
   /** Every package it imported, with the installed version. */
   packages: Record<string, string>;
+  /** The learned profile the scenario was calibrated from, when there was one. */
+  profile?: ManifestProfile;
+}
+
+/** A learned profile as a snapshot records it: enough to tell when it, or the code applying it, changed. */
+export interface ManifestProfile {
+  /** The profile file, relative to the project root. */
+  file: string;
+  /** sha256 of the profile file's bytes. */
+  sha256: string;
+  scale: number;
+  /** Every source file of the app's learn module, with a hash of its code. */
+  sources: Record<string, string>;
 }
 
 export interface Manifest {

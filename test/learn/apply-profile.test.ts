@@ -1,19 +1,21 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProductionFixture } from '../fixtures/production/create-production-fixture.ts';
-import { applyProfile, billingHistoryFromProfile, scenarioParameters } from '../../bindings/billing/apply-profile.ts';
-import { loadBillingScenario } from '../../scenarios/billing/scenario-schema.ts';
-import type { CountsCell, Profile, RateCell } from '../../engine/learn/profile-types.ts';
+import { applyProfile, scenarioParameters } from '../../bindings/billing/apply-profile.ts';
+import { billingScenarioFormat } from '../../bindings/billing/billing-scenario.ts';
+import { checkScenarioValue, loadScenario } from '../../engine/config/scenario-file.ts';
+import type { CategoryCell, Profile, RateCell } from '../../engine/learn/profile-types.ts';
 import { profileProvenance } from '../../engine/learn/profile-provenance.ts';
 import { fixture, learnCli, scratch, spec } from './learn-support.ts';
 
 let prod: ProductionFixture;
 let profile: Profile;
 let file: string;
-const baseline = loadBillingScenario('scenarios/baseline-45d.yaml').value;
+const load = (name: string) => loadScenario(billingScenarioFormat, `scenarios/${name}.yaml`).value;
+const baseline = load('baseline-45d');
+const withoutHistory = load('growth-365d');
 
 beforeAll(async () => {
   prod = await fixture(51);
@@ -26,8 +28,7 @@ afterAll(async () => {
   await prod?.drop();
 });
 
-const mean = (d: { values: number[]; weights: number[] }) =>
-  d.values.reduce((a, v, i) => a + v * d.weights[i]!, 0) / d.weights.reduce((a, w) => a + w, 0);
+const rate = (name: string) => (profile.metrics[name]!.groups['*'] as RateCell).rate;
 
 describe('a profile’s provenance, for the manifest of a snapshot generated from it', () => {
   it('names the file’s hash, when and from which schema it was learned, and its privacy settings', () => {
@@ -45,63 +46,89 @@ describe('a profile’s provenance, for the manifest of a snapshot generated fro
 });
 
 describe('applyProfile maps a learned profile onto the billing scenario', () => {
-  it('replaces the parameters it covers and names the ones it does not', () => {
-    const { covered, uncovered, unused } = applyProfile(baseline, profile);
+  it('replaces the parameters it covers and names every one it does not', () => {
+    const { covered, uncovered } = applyProfile(baseline, profile);
     expect(covered).toEqual(
       expect.arrayContaining([
         'population.initialTenants',
-        'population.arrivalsPerDay',
+        'population.arrivals',
         'population.weekdayWeights',
+        'population.countries',
         'tenantSize.seats',
         'tenantSize.usersPerSeat',
+        'tenantSize.roles',
         'plans.mix',
-        'plans.currencies',
         'plans.annualShare',
         'plans.trialShare',
+        'plans.trialConversion',
         'plans.trialDays',
         'plans.couponShare',
-        'behaviour.churn',
+        'behaviour.churnByTenure',
+        'behaviour.refund',
         'vendors.payments.declineRate',
-        'quirks.locales',
+        'vendors.payments.cardBrands',
+        'activity.weekday',
+        'activity.hourOfDay',
+        'activity.signInWhenActive',
       ]),
     );
-    expect(uncovered).toContain('behaviour.inviteUser');
-    expect(uncovered).toContain('usage.metrics.api_calls');
+    expect(uncovered).toContain('behaviour.upgrade');
+    expect(uncovered).toContain('usage.metrics.api_calls.amount');
     expect([...covered, ...uncovered].sort()).toEqual(scenarioParameters(baseline).sort());
-    // History shape is learned before the scenario format can consume it.
-    expect(unused).toEqual(expect.arrayContaining(['tenure_months']));
   });
 
-  it('writes a scenario the scenario loader accepts, every learned number carrying a note that names the profile', () => {
+  it('writes a scenario the format accepts, every learned number carrying a note that names the profile', () => {
     const { scenario } = applyProfile(baseline, profile, { label: 'profiles/fixture.json', scale: 0.1 });
-    const dir = scratch('scenario');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'baseline-45d.yaml');
-    writeFileSync(file, stringify(scenario));
-    const loaded = loadBillingScenario(file).value;
-    expect(loaded.plans.mix.note).toMatch(/^From profile profiles\/fixture\.json \(k=10\): plan_mix\.$/);
-    expect(loaded.tenantSize.seats.kind).toBe('empirical');
-    expect(loaded.plans.trialDays).toBe(30);
+    const checked = checkScenarioValue(billingScenarioFormat, scenario, 'baseline-45d with profile');
+    expect(checked.plans.mix.note).toBe('From profile profiles/fixture.json (k=10): plan_mix.');
+    expect(checked.tenantSize.seats.kind).toBe('empirical');
+    expect(checked.plans.trialDays).toBe(30);
+    expect(baseline.plans.mix.note).not.toMatch(/profile/); // the input is never mutated
   });
 
-  it('keeps what the profile says: mixes, rates, and the seat distribution’s mean (its tail calibrated bin by bin)', () => {
+  it('keeps what the profile says: mixes and rates exactly', () => {
     const { scenario } = applyProfile(baseline, profile);
-    const plan = profile.metrics.plan_mix!.groups['*'] as { shares: Record<string, number> };
-    const w = scenario.plans.mix.weights;
+    const plan = profile.metrics.plan_mix!.groups['*'] as CategoryCell;
+    const w = scenario.plans.mix.weights as Record<string, number>;
     const total = Object.values(w).reduce((a, b) => a + b, 0);
-    for (const [code, share] of Object.entries(plan.shares)) expect(w[code]! / total).toBeCloseTo(share, 3);
-    expect(scenario.plans.annualShare.value).toBe((profile.metrics.annual_share!.groups['*'] as RateCell).rate);
-    const seats = profile.metrics.tenant_seats!.groups['*'] as CountsCell;
-    expect(mean(scenario.tenantSize.seats as { values: number[]; weights: number[] }) / seats.mean!).toBeCloseTo(1, 1);
-    // The fixture's decline rate (10%, 55% for bad payers) is not the baseline's 4.5%.
+    for (const [code, share] of Object.entries(plan.shares)) expect((w[code] ?? 0) / total).toBeCloseTo(share, 3);
+    expect(scenario.plans.annualShare.value).toBeCloseTo(rate('annual_share'), 4);
+    // The fixture's decline rate (10%, 55% for bad payers) is not the baseline's.
     expect(scenario.vendors.payments.declineRate.value).toBeGreaterThan(0.08);
   });
 
-  it('gives the history section what it will need: arrivals by month, churn hazard by tenure month, tenure', () => {
-    const h = billingHistoryFromProfile(profile);
-    expect(Object.keys(h.arrivalsByMonth).length).toBeGreaterThanOrEqual(18);
-    const hazard = h.churnHazardByTenureMonth;
-    expect(hazard['0']).toBeGreaterThan(hazard['9']!); // churn falls with tenure in the fixture
-    expect(h.tenureMonths?.values.length).toBeGreaterThan(10);
+  it("lays production's arrival curve over the history, its last month on the window's", () => {
+    const scale = 0.5;
+    const { scenario } = applyProfile(baseline, profile, { scale });
+    const curve = scenario.population.arrivals.perDay;
+    // The fixture's 20 months end in the window's month, so the product launches mid-history.
+    expect(curve[0]).toEqual({ from: baseline.history!.start.slice(0, 10), mean: 0 });
+    expect(curve.map((e) => e.from)).toEqual([...curve.map((e) => e.from)].sort());
+    expect(scenario.population.initialTenants.value).toBe(0);
+    // Expected sign-ups over the months production has whole: its tenants times the scale.
+    const shares = (profile.metrics.arrivals_by_month!.groups['*'] as CategoryCell).shares;
+    const months = Object.keys(shares).sort();
+    const whole = 1 - shares[months[months.length - 1]!]!;
+    let expected = 0;
+    for (let i = 1; i < curve.length - 1; i++) {
+      const days = (Date.parse(curve[i + 1]!.from) - Date.parse(curve[i]!.from)) / 86_400_000;
+      expected += curve[i]!.mean * days;
+    }
+    expect(expected / (prod.rows.organizations! * scale * whole)).toBeCloseTo(1, 1);
+  });
+
+  it('starts a scenario without history with the tenants production has active', () => {
+    const { scenario } = applyProfile(withoutHistory, profile, { scale: 0.2 });
+    const expected = prod.rows.organizations! * rate('active_share') * 0.2;
+    expect(Math.abs(scenario.population.initialTenants.value - expected)).toBeLessThanOrEqual(1);
+    expect(scenario.population.arrivals.perDay).toHaveLength(1);
+  });
+
+  it('turns the churn hazard by tenure into the scenario’s churn curve, falling with tenure as the fixture’s does', () => {
+    const { scenario } = applyProfile(baseline, profile);
+    const monthly = scenario.behaviour.churnByTenure.monthly;
+    expect(monthly[0]!.fromMonth).toBe(0);
+    expect(monthly.length).toBeGreaterThan(1);
+    expect(monthly[0]!.rate).toBeGreaterThan(monthly[monthly.length - 1]!.rate);
   });
 });
