@@ -88,9 +88,14 @@ const AS_OF = `(SELECT greatest(max(s.created_at), max(s.canceled_at), (SELECT m
 const LATEST = `(SELECT DISTINCT ON (organization_id) * FROM subscriptions ORDER BY organization_id, created_at DESC, id DESC)`;
 const FIRST = `(SELECT DISTINCT ON (organization_id) * FROM subscriptions ORDER BY organization_id, created_at, id)`;
 const MONTH_S = 2_629_746; // a Gregorian month in seconds
-const SIGN_INS = `SELECT organization_id, occurred_at,
-         CASE WHEN jsonb_typeof(payload #> '{actor,user_id}') = 'number' THEN (payload #>> '{actor,user_id}')::bigint END AS user_id
-    FROM audit_events WHERE action = 'user.signed_in'`;
+/**
+ * Sign-ins with the user who signed in: the app names the actor by public id (a surrogate key would
+ * mean nothing outside its database), so the user is found through users.public_id. An event whose
+ * actor matches no user still counts for its tenant, with a null user.
+ */
+const SIGN_INS = `SELECT e.organization_id, e.occurred_at, u.id AS user_id
+    FROM audit_events e LEFT JOIN users u ON u.public_id = e.payload #>> '{actor,user}'
+   WHERE e.action = 'user.signed_in'`;
 const WEEKDAYS = ['1', '2', '3', '4', '5', '6', '7'];
 const HOURS = Array.from({ length: 24 }, (_, h) => String(h));
 
