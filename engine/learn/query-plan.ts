@@ -40,7 +40,8 @@ export interface LearnPlan {
  */
 export function learnPlan(catalog: Catalog, spec: LearnSpec, dp: boolean): LearnPlan {
   const paths = tenantPaths(catalog, spec.tenant);
-  const tables = catalog.tables.map((table: CatalogTable): TableQueries => {
+  const tables = catalog.tables.map((source: CatalogTable): TableQueries => {
+    const table = inDeclaredOrder(source, spec.schema);
     const plan = planTable(table, paths.get(table.name)!, spec.categoricals);
     const recounts = new Map<number, { bins?: string; categories?: string }>();
     plan.columns.forEach((c, i) => {
@@ -64,6 +65,26 @@ export function learnPlan(catalog: Catalog, spec: LearnSpec, dp: boolean): Learn
     };
   });
   return { tables, metrics: spec.metrics.map((m) => ({ spec: m, queries: metricQueries(m, dp) })) };
+}
+
+/**
+ * A table's columns in the order the app declares them, then any others in the source's order. A
+ * database's attribute order is its migration history (a column added later comes last, wherever
+ * the app's schema lists it), so planning in the declared order is what keeps the texts a run sends
+ * equal to those `--explain` prints from the declarations alone.
+ */
+function inDeclaredOrder(table: CatalogTable, declared: Catalog): CatalogTable {
+  const names = declared.tables.find((t) => t.name === table.name)?.columns.map((c) => c.name);
+  if (!names) return table;
+  const rank = (name: string, i: number) => {
+    const r = names.indexOf(name);
+    return r >= 0 ? r : names.length + i;
+  };
+  const columns = table.columns
+    .map((c, i) => ({ c, r: rank(c.name, i) }))
+    .sort((a, b) => a.r - b.r)
+    .map((x) => x.c);
+  return { ...table, columns };
 }
 
 /** The queries a learn run would send, in order, for a person to review: `sim learn --explain`. */
