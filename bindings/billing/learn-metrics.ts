@@ -4,6 +4,10 @@ import * as schema from '../../domain/schema.ts';
 import type { Catalog, CatalogTable } from '../../engine/learn/catalog.ts';
 import type { LearnSpec, MetricSpec } from '../../engine/learn/learn-spec.ts';
 import { COUNTRY_CODES } from './country-codes.ts';
+import { COUNTRIES } from './world/countries.ts';
+
+/** Every zone the world model places tenants in. */
+const TIME_ZONES = [...new Set(Object.values(COUNTRIES).flatMap((c) => Object.keys(c.zones)))].sort();
 
 const PLAN_CODES = ['starter', 'team', 'business', 'enterprise'];
 const CURRENCIES = ['USD', 'EUR', 'GBP'];
@@ -25,7 +29,16 @@ export const BILLING_CATEGORICALS: Record<string, readonly string[]> = {
   'subscriptions.interval': INTERVALS,
   'subscriptions.currency': CURRENCIES,
   'subscriptions.status': ['trialing', 'active', 'past_due', 'canceled'],
-  'subscriptions.cancellation_reason': ['too_expensive', 'missing_features', 'switched_service', 'unused', 'other'],
+  // payment_failed: dunning gave up (the app's own reason); the rest are what customers pick.
+  'subscriptions.cancellation_reason': [
+    'too_expensive',
+    'missing_features',
+    'switched_service',
+    'unused',
+    'other',
+    'payment_failed',
+  ],
+  'organizations.timezone': TIME_ZONES,
   'invoices.status': ['open', 'paid', 'uncollectible', 'void'],
   'invoices.currency': CURRENCIES,
   'invoice_line_items.sku': [...PLAN_CODES.map((p) => `plan:${p}`), 'proration', 'credit'],
@@ -265,19 +278,22 @@ export const BILLING_METRICS: MetricSpec[] = [
               FROM users u CROSS JOIN days LEFT JOIN per ON per.user_id = u.id AND per.day = days.day
              WHERE u.created_at < days.day AND (u.deactivated_at IS NULL OR u.deactivated_at >= days.day + interval '1 day')`,
   },
+  // The day's rhythm is the tenant's: weekday and hour in its own time zone.
   {
     name: 'activity_weekday',
-    title: 'Sign-ins by ISO weekday (UTC)',
+    title: "Sign-ins by ISO weekday (the tenant's time zone)",
     kind: 'category',
     labels: { values: WEEKDAYS },
-    items: `SELECT organization_id AS tenant, extract(isodow FROM occurred_at)::int AS x FROM (${SIGN_INS}) s`,
+    items: `SELECT s.organization_id AS tenant, extract(isodow FROM s.occurred_at AT TIME ZONE o.timezone)::int AS x
+              FROM (${SIGN_INS}) s JOIN organizations o ON o.id = s.organization_id`,
   },
   {
     name: 'activity_hour',
-    title: 'Sign-ins by hour of day (UTC)',
+    title: "Sign-ins by hour of day (the tenant's time zone)",
     kind: 'category',
     labels: { values: HOURS },
-    items: `SELECT organization_id AS tenant, extract(hour FROM occurred_at)::int AS x FROM (${SIGN_INS}) s`,
+    items: `SELECT s.organization_id AS tenant, extract(hour FROM s.occurred_at AT TIME ZONE o.timezone)::int AS x
+              FROM (${SIGN_INS}) s JOIN organizations o ON o.id = s.organization_id`,
   },
 ];
 
