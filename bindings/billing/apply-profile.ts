@@ -228,12 +228,25 @@ export const BILLING_PROFILE_MAPPINGS: Mapping[] = [
     },
   },
   {
-    params: ['plans.mix'],
+    // One-seat customers pick plans of their own: the scenario has a mix for them and one for the rest.
+    params: ['plans.mix', 'plans.soloMix'],
     apply(s, p, note) {
-      const cell = p.metric<CategoryCell>('plan_mix');
-      const weights = cell && weightsOf(cell.shares, PLAN_CODES);
-      if (!weights) return false;
-      s.plans.mix = { kind: 'weighted', weights, note: note('plan_mix') };
+      const all = p.metric<CategoryCell>('plan_mix');
+      const solo = p.metric<CategoryCell>('plan_mix_by_size', 'solo');
+      const multi = p.metric<CategoryCell>('plan_mix_by_size', 'multi');
+      const mix = weightsOf((multi ?? all)?.shares ?? {}, PLAN_CODES);
+      const soloMix = weightsOf((solo ?? all)?.shares ?? {}, PLAN_CODES);
+      if (!mix || !soloMix) return false;
+      s.plans.mix = {
+        kind: 'weighted',
+        weights: mix,
+        note: note(multi ? 'plan_mix_by_size, tenants of 2+ seats' : 'plan_mix'),
+      };
+      s.plans.soloMix = {
+        kind: 'weighted',
+        weights: soloMix,
+        note: note(solo ? 'plan_mix_by_size, one-seat tenants' : 'plan_mix'),
+      };
       return true;
     },
   },
@@ -280,6 +293,34 @@ export const BILLING_PROFILE_MAPPINGS: Mapping[] = [
         if (monthly.length < 50) monthly.push({ fromMonth: monthly.length ? m : 0, rate });
       }
       s.behaviour.churnByTenure = { monthly, note: note('churn_hazard by tenure month, months within noise merged') };
+      return true;
+    },
+  },
+  ...(
+    [
+      ['behaviour.seatChange', 'seat_change_monthly'],
+      ['behaviour.upgrade', 'upgrade_monthly'],
+      ['behaviour.downgrade', 'downgrade_monthly'],
+    ] as const
+  ).map(([param, metric]): Mapping => ({
+    params: [param],
+    apply(s, p, note) {
+      const cell = p.metric<RateCell>(metric);
+      if (!cell) return false;
+      const [, key] = param.split('.') as [string, 'seatChange' | 'upgrade' | 'downgrade'];
+      s.behaviour[key] = {
+        value: round(1 - Math.pow(1 - cell.rate, 1 / DAYS_PER_MONTH)),
+        note: note(`${metric} ${round(cell.rate, 3)}, as a daily chance`),
+      };
+      return true;
+    },
+  })),
+  {
+    params: ['behaviour.seatChangeUpShare'],
+    apply(s, p, note) {
+      const r = rateOf(p.metric<RateCell>('seat_change_up_share'), note('seat_change_up_share'));
+      if (!r) return false;
+      s.behaviour.seatChangeUpShare = r;
       return true;
     },
   },

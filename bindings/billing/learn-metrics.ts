@@ -109,6 +109,23 @@ const MONTH_S = 2_629_746; // a Gregorian month in seconds
 const SIGN_INS = `SELECT e.organization_id, e.occurred_at, u.id AS user_id
     FROM audit_events e LEFT JOIN users u ON u.public_id = e.payload #>> '{actor,user}'
    WHERE e.action = 'user.signed_in'`;
+/**
+ * Tenant-months with a live subscription, each flagged when the tenant did `action` in it: the
+ * monthly rate of an admin action (seat changes, upgrades), which aggregates can see and rows need not.
+ */
+const monthlyRate = (action: string) => `WITH live AS (
+              SELECT organization_id AS tenant, min(created_at) AS from_at,
+                     CASE WHEN bool_and(status = 'canceled') THEN max(canceled_at) ELSE ${AS_OF} END AS to_at
+                FROM subscriptions GROUP BY organization_id),
+            months AS (
+              SELECT live.tenant, m FROM live
+               CROSS JOIN LATERAL generate_series(date_trunc('month', live.from_at), live.to_at, interval '1 month') m),
+            acted AS (
+              SELECT DISTINCT organization_id AS tenant, date_trunc('month', occurred_at) AS m
+                FROM audit_events WHERE action = '${action}')
+            SELECT months.tenant, acted.tenant IS NOT NULL AS event
+              FROM months LEFT JOIN acted ON acted.tenant = months.tenant AND acted.m = months.m`;
+
 const WEEKDAYS = ['1', '2', '3', '4', '5', '6', '7'];
 const HOURS = Array.from({ length: 24 }, (_, h) => String(h));
 
@@ -144,6 +161,15 @@ export const BILLING_METRICS: MetricSpec[] = [
     kind: 'category',
     labels: { domain: 'subscriptions.plan_code' },
     items: `SELECT organization_id AS tenant, plan_code AS x FROM ${LATEST} l`,
+  },
+  {
+    name: 'plan_mix_by_size',
+    title: 'Plan of each tenant (latest subscription), one-seat tenants apart',
+    kind: 'category',
+    labels: { domain: 'subscriptions.plan_code' },
+    groups: { values: ['solo', 'multi'] },
+    items: `SELECT organization_id AS tenant, CASE WHEN seats = 1 THEN 'solo' ELSE 'multi' END AS grp, plan_code AS x
+              FROM ${LATEST} l`,
   },
   {
     name: 'currency_mix',
@@ -199,6 +225,32 @@ export const BILLING_METRICS: MetricSpec[] = [
     items: `SELECT organization_id AS tenant,
                    floor(extract(epoch FROM coalesce(CASE WHEN status = 'canceled' THEN canceled_at END, ${AS_OF}) - created_at) / ${MONTH_S}) AS x
               FROM ${FIRST} f`,
+  },
+  {
+    name: 'seat_change_monthly',
+    title: 'Tenant-months with a seat change',
+    kind: 'rate',
+    items: monthlyRate('subscription.seats_changed'),
+  },
+  {
+    name: 'seat_change_up_share',
+    title: 'Seat changes that add seats',
+    kind: 'rate',
+    items: `SELECT organization_id AS tenant, (payload #>> '{to}')::numeric > (payload #>> '{from}')::numeric AS event
+              FROM audit_events WHERE action = 'subscription.seats_changed'
+               AND jsonb_typeof(payload -> 'from') = 'number' AND jsonb_typeof(payload -> 'to') = 'number'`,
+  },
+  {
+    name: 'upgrade_monthly',
+    title: 'Tenant-months with an upgrade',
+    kind: 'rate',
+    items: monthlyRate('subscription.upgraded'),
+  },
+  {
+    name: 'downgrade_monthly',
+    title: 'Tenant-months with a downgrade',
+    kind: 'rate',
+    items: monthlyRate('subscription.downgraded'),
   },
   {
     name: 'churn_hazard',

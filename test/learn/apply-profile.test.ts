@@ -58,6 +58,7 @@ describe('applyProfile maps a learned profile onto the billing scenario', () => 
         'tenantSize.usersPerSeat',
         'tenantSize.roles',
         'plans.mix',
+        'plans.soloMix',
         'plans.annualShare',
         'plans.trialShare',
         'plans.trialConversion',
@@ -65,6 +66,8 @@ describe('applyProfile maps a learned profile onto the billing scenario', () => 
         'plans.couponShare',
         'behaviour.churnByTenure',
         'behaviour.refund',
+        'behaviour.upgrade',
+        'behaviour.downgrade',
         'vendors.payments.declineRate',
         'vendors.payments.cardBrands',
         'activity.weekday',
@@ -72,7 +75,7 @@ describe('applyProfile maps a learned profile onto the billing scenario', () => 
         'activity.signInWhenActive',
       ]),
     );
-    expect(uncovered).toContain('behaviour.upgrade');
+    expect(uncovered).toContain('behaviour.cancelImmediately');
     expect(uncovered).toContain('usage.metrics.api_calls.amount');
     expect([...covered, ...uncovered].sort()).toEqual(scenarioParameters(baseline).sort());
   });
@@ -80,7 +83,9 @@ describe('applyProfile maps a learned profile onto the billing scenario', () => 
   it('writes a scenario the format accepts, every learned number carrying a note that names the profile', () => {
     const { scenario } = applyProfile(baseline, profile, { label: 'profiles/fixture.json', scale: 0.1 });
     const checked = checkScenarioValue(billingScenarioFormat, scenario, 'baseline-45d with profile');
-    expect(checked.plans.mix.note).toBe('From profile profiles/fixture.json (k=10): plan_mix.');
+    expect(checked.plans.mix.note).toBe(
+      'From profile profiles/fixture.json (k=10): plan_mix_by_size, tenants of 2+ seats.',
+    );
     expect(checked.tenantSize.seats.kind).toBe('empirical');
     expect(checked.plans.trialDays).toBe(30);
     expect(baseline.plans.mix.note).not.toMatch(/profile/); // the input is never mutated
@@ -88,10 +93,17 @@ describe('applyProfile maps a learned profile onto the billing scenario', () => 
 
   it('keeps what the profile says: mixes and rates exactly', () => {
     const { scenario } = applyProfile(baseline, profile);
-    const plan = profile.metrics.plan_mix!.groups['*'] as CategoryCell;
-    const w = scenario.plans.mix.weights as Record<string, number>;
-    const total = Object.values(w).reduce((a, b) => a + b, 0);
-    for (const [code, share] of Object.entries(plan.shares)) expect((w[code] ?? 0) / total).toBeCloseTo(share, 3);
+    const groups = profile.metrics.plan_mix_by_size!.groups as Record<string, CategoryCell>;
+    for (const [group, mix] of [
+      ['multi', scenario.plans.mix],
+      ['solo', scenario.plans.soloMix],
+    ] as const) {
+      const w = mix.weights as Record<string, number>;
+      const total = Object.values(w).reduce((a, b) => a + b, 0);
+      for (const [code, share] of Object.entries(groups[group]!.shares)) {
+        if (code !== '__other__') expect((w[code] ?? 0) / total, `${group} ${code}`).toBeCloseTo(share, 2);
+      }
+    }
     expect(scenario.plans.annualShare.value).toBeCloseTo(rate('annual_share'), 4);
     // The fixture's decline rate (10%, 55% for bad payers) is not the baseline's.
     expect(scenario.vendors.payments.declineRate.value).toBeGreaterThan(0.08);
