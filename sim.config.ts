@@ -10,5 +10,11 @@ export default defineConfig({
       defaultScenario: 'baseline-45d',
       learn: './bindings/billing/learn.ts',
     },
+    storefront: {
+      binding: './examples/storefront/binding/index.ts',
+      scenarios: './examples/storefront/scenarios',
+      snapshots: './examples/storefront/snapshots',
+      defaultScenario: 'first-days',
+    },
   },
 });

@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-// The sources are TypeScript; tsx loads them without a build step.
-import { register } from 'tsx/esm/api';
+// Installed from the package, the CLI is compiled JavaScript in dist/. Inside this repository the
+// TypeScript sources are the truth (dist/ may be stale or absent), so tsx loads them instead.
+import { existsSync } from 'node:fs';
 
 process.env.TZ = 'UTC';
-register();
-await import('../cli/main.ts');
+const sources = new URL('../cli/main.ts', import.meta.url);
+if (existsSync(sources)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(sources.href);
+} else {
+  await import('../dist/cli/main.js');
+}

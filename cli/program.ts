@@ -16,6 +16,7 @@ import {
   type ResolvedApp,
 } from '../engine/config/sim-config.ts';
 import { commandFor } from './command-for.ts';
+import { initProject } from './init-project.ts';
 import { addLearnCommands } from './learn-commands.ts';
 import { resolveScenario } from './resolve-scenario.ts';
 import { UsageError } from './usage-error.ts';
@@ -232,6 +233,19 @@ export function buildProgram(): Command {
       process.stdout.write(`  (no tenant summary: app '${app.name}' declares no tenantKey in its binding)\n`);
     }
   });
+
+  program
+    .command('init')
+    .description(
+      'set up facade-sim in a drizzle project: sim.config.ts, a binding with one actor and one vendor stub, a scenario',
+    )
+    .option('--schema <file>', 'the drizzle schema module (default: from drizzle.config.*)')
+    .option('--migrations <folder>', "drizzle-kit's migrations folder (default: from drizzle.config.*, else ./drizzle)")
+    .action((o: { schema?: string; migrations?: string }) => {
+      const written = initProject({ cwd: process.cwd(), ...o });
+      for (const file of written) process.stdout.write(`wrote ${file}\n`);
+      process.stdout.write('next: npx sim generate   (then commit sim/snapshots/; CI runs npx sim check)\n');
+    });
 
   addLearnCommands(program, appOptions, async (o) => {
     const { app } = await appContext(o);

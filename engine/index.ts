@@ -31,6 +31,7 @@ export { Scheduler, SimulationLimitError } from './scheduler/scheduler.ts';
 export { vendorStub, type StubRequest, type StubReply, type StubResolver } from './vendors/vendor-stub.ts';
 export { SideEffectLedger, type SideEffect } from './vendors/side-effect-ledger.ts';
 export type { SimDatabase, Backend } from './db/sim-database.ts';
+export { sqlMigrations, type SqlMigrations } from './db/sql-migrations.ts';
 export type { TenantKey } from './snapshot/diff-snapshots.ts';
 
 /* Writing a learn module: what to measure in production, how a profile becomes a scenario */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
-import { getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID } from 'testcontainers';
+import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
+import type { getContainerRuntimeClient } from 'testcontainers';
+import { loadTestcontainers } from './load-testcontainers.ts';
 import { trustContainerHost } from '../safety/server-target.ts';
 import { REAPER_LABEL, startDockerReaper } from '../reaper/reaper.ts';
 import { postgresImage } from './postgres-image.ts';
@@ -59,6 +60,7 @@ const LARGE_FOLIO_TMPFS = 'huge=within_size,nosuid,nodev,noexec,mode=1777';
 export async function startDockerPostgres(options: DockerPostgresOptions = {}): Promise<DockerPostgres> {
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
   const image = options.image ?? postgresImage();
+  const { PostgreSqlContainer, getContainerRuntimeClient } = await loadTestcontainers();
   const client = await getContainerRuntimeClient();
   const { dockerode } = client.container;
   const token = randomBytes(8).toString('hex');
@@ -158,6 +160,7 @@ async function createTmpfsVolume(
   mountOptions: string,
   labels: Record<string, string>,
 ): Promise<TmpfsVolume> {
+  const { getReaper, LABEL_TESTCONTAINERS_SESSION_ID } = await loadTestcontainers();
   const { sessionId } = await getReaper(client);
   const name = `facade-sim-pgdata-${randomBytes(6).toString('hex')}`;
   const { dockerode } = client.container;

@@ -11,6 +11,15 @@ import { writeFileAtomic } from '../util/atomic-write.ts';
 /** The engine's own source folder: what a binding imports of facade-sim when it imports by path. */
 export const ENGINE_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 
+/**
+ * The engine runs compiled (the installed package's dist/) rather than from its TypeScript
+ * sources. Compiled, plain Node imports its files, so a bundle never needs to include them.
+ */
+export const ENGINE_COMPILED = !import.meta.url.endsWith('.ts');
+
+/** The extension of the engine's own modules (`.ts` in this repository, `.js` installed). */
+export const ENGINE_EXT = ENGINE_COMPILED ? '.js' : '.ts';
+
 export interface BundledModule {
   /** The bundle, an ES module importable by plain Node. */
   file: string;
@@ -107,6 +116,9 @@ function externalPackages(
             pluginData: 'resolving',
           });
           if (found.errors.length) return { errors: found.errors };
+          // `facade-sim` mapped to the engine's sources (tsconfig paths, in this repository): the
+          // engine's own files, not a package.
+          if (found.path.startsWith(ENGINE_DIR + sep)) return engineFile(found.path, engine, roots);
           const name = packageName(args.path);
           packages[name] = packageVersion(name);
           const at = found.path.indexOf(`${sep}node_modules${sep}`);
@@ -120,13 +132,34 @@ function externalPackages(
             pluginData: 'resolving',
           });
           if (!found.errors.length && found.path.startsWith(ENGINE_DIR + sep)) {
-            return { path: pathToFileURL(found.path).href, external: true };
+            return engineFile(found.path, engine, roots);
+          }
+        } else if (ENGINE_COMPILED) {
+          const found = await b.resolve(args.path, {
+            kind: args.kind,
+            resolveDir: args.resolveDir,
+            pluginData: 'resolving',
+          });
+          if (!found.errors.length && found.path.startsWith(ENGINE_DIR + sep)) {
+            return engineFile(found.path, engine, roots);
           }
         }
         return undefined;
       });
     },
   };
+}
+
+/**
+ * One of the engine's files: an import of it where the loading process shares the engine or plain
+ * Node can run it (compiled), else bundled in.
+ */
+function engineFile(path: string, engine: BundleOptions['engine'], roots: Set<string>) {
+  if (engine === 'include' && !ENGINE_COMPILED) return { path };
+  // The sandbox must be able to read the engine it imports, and the packages the engine imports.
+  const at = ENGINE_DIR.lastIndexOf(`${sep}node_modules${sep}`);
+  roots.add(at >= 0 ? ENGINE_DIR.slice(0, at + sep.length + 'node_modules'.length) : dirname(ENGINE_DIR));
+  return { path: pathToFileURL(path).href, external: true };
 }
 
 /** Replaces `import.meta.url` (and dirname/filename) in each local file by that file's own. */

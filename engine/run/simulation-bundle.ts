@@ -1,6 +1,6 @@
 import { dirname, resolve, sep } from 'node:path';
 import { cacheDir } from '../util/cache-dir.ts';
-import { bundleModule, ENGINE_DIR, type BundledModule } from './module-bundle.ts';
+import { bundleModule, ENGINE_DIR, ENGINE_EXT, type BundledModule } from './module-bundle.ts';
 
 export interface SimulationBundle extends BundledModule {
   /** The project the binding belongs to (its sources are read at run time, e.g. migrations). */
@@ -15,9 +15,9 @@ export interface SimulationBundle extends BundledModule {
 export async function bundleSimulation(bindingModule: string, projectRoot: string): Promise<SimulationBundle> {
   const contents = [
     // First, so that it is in place before any package evaluates.
-    `import ${JSON.stringify(`${ENGINE_DIR}/run/permission-shims.ts`)};`,
+    `import ${JSON.stringify(`${ENGINE_DIR}/run/permission-shims${ENGINE_EXT}`)};`,
     `import binding from ${JSON.stringify(bindingModule)};`,
-    `import { runSimulationProcess } from ${JSON.stringify(`${ENGINE_DIR}/run/simulation-process.ts`)};`,
+    `import { runSimulationProcess } from ${JSON.stringify(`${ENGINE_DIR}/run/simulation-process${ENGINE_EXT}`)};`,
     `await runSimulationProcess(binding);`,
   ].join('\n');
   const bundle = await bundleModule({
