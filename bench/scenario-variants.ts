@@ -1,7 +1,7 @@
 // The bench's scenarios, derived in code from the committed baseline so they cannot drift from it:
 // a reduced scale for a shared machine, more tenants, or the same scenario without its history.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { parse, stringify } from 'yaml';
 
 export const BASELINE_FILE = 'scenarios/baseline-45d.yaml';
@@ -16,6 +16,8 @@ export interface ScenarioVariant {
 /** Writes the variant of the baseline to `file` and returns its path. */
 export function writeScenarioVariant(file: string, variant: ScenarioVariant): string {
   const scenario = parse(readFileSync(BASELINE_FILE, 'utf8'));
+  // The loader insists: the name is the file's, since it names the snapshot directory.
+  scenario.name = basename(file, '.yaml');
   const population = scenario.population;
   population.initialTenants.value = Math.round(population.initialTenants.value * variant.tenantScale);
   for (const rate of population.arrivals.perDay) rate.mean = rate.mean * variant.tenantScale;
