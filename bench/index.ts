@@ -1,7 +1,8 @@
-// npm run bench: generation throughput against an insert floor, scaling with tenants, and per-test
-// provisioning for every via and isolation mode against naive restore. Figures go in the README.
+// npm run bench: the performance targets side by side (history, memory, tenants, workers, drizzle-seed);
+// by name, generation against an insert floor, per-test provisioning, learn, and a comparison with
+// another commit. Figures go to docs/performance.md.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { closeSnapshotDatabases, snapshotDatabase, type Isolation, type Via } from '../engine/testing/index.ts';
@@ -9,11 +10,20 @@ import { restoreToServer } from '../engine/snapshot/restore-server.ts';
 import { dropOwnedDatabase } from '../engine/safety/index.ts';
 import { benchCompare } from './compare.ts';
 import { benchLearn } from './learn.ts';
+import { BenchRunFailed, benchTargets } from './targets.ts';
+import { parseArgs } from 'node:util';
 import { fmtMs, percentile } from './stats.ts';
 
 const SERVER = process.env.SIM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const OUT = '.bench';
-const only = process.argv[2]; // optional: generate | scaling | provisioning | learn | compare <rev> [runs]
+const USAGE =
+  'npm run bench [-- [--scale <x>] [--days <n>] [--runs <n>] [--seed <seed>]]\n' +
+  '   or npm run bench [generate | provisioning | learn | compare <git rev> [runs]]';
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { scale: { type: 'string' }, days: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' } },
+});
+const only = positionals[0];
 const log = (s: string) => process.stdout.write(s + '\n');
 
 function child(script: string, args: string[]): any {
@@ -60,28 +70,6 @@ function benchGenerate() {
       .join(', ');
     log(
       `${label.padEnd(15)} ${fmtMs(r.wallMs).padEnd(9)} ${(r.events / (r.wallMs / 1000)).toFixed(0).padEnd(9)} ${(r.rows / (r.wallMs / 1000)).toFixed(0).padEnd(9)} ${(r.peakRssMb.toFixed(0) + ' MB').padEnd(10)} ${fmtMs(f.floorMs).padEnd(9)} ${(r.wallMs / f.floorMs).toFixed(2)}x   (${phases}; ${f.peakRssMb.toFixed(0)} MB; ${r.rows} rows, ${r.events} events)`,
-    );
-  }
-}
-
-function benchScaling() {
-  const days = Number(process.env.SIM_BENCH_SCALING_DAYS ?? 15);
-  log(`\n## Scaling with tenants (pglite, ${days} days of baseline-45d behaviour)`);
-  log('tenants  wall      rows      time ratio');
-  const base = readFileSync('scenarios/baseline-45d.yaml', 'utf8');
-  let first = 0;
-  for (const k of [1, 2, 4]) {
-    const dir = join(OUT, `scale-${k}x`);
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'baseline-45d.yaml');
-    writeFileSync(
-      file,
-      base.replace('    value: 320', `    value: ${320 * k}`).replace('    mean: 2.5', `    mean: ${2.5 * k}`),
-    );
-    const r = child('bench/generate-child.ts', [file, 'pglite', join(dir, 'out'), String(days)]);
-    first ||= r.wallMs;
-    log(
-      `${String(320 * k).padEnd(8)} ${fmtMs(r.wallMs).padEnd(9)} ${String(r.rows).padEnd(9)} ${(r.wallMs / first).toFixed(2)}x`,
     );
   }
 }
@@ -157,22 +145,47 @@ mkdirSync(OUT, { recursive: true });
 log(
   `facade-sim bench: node ${process.version}, ${execFileSync('nproc').toString().trim()} cores, server ${SERVER.replace(/:[^:@/]*@/, ':***@')}`,
 );
-if (only && !['generate', 'scaling', 'provisioning', 'learn', 'compare'].includes(only)) {
-  process.stderr.write(
-    `npm run bench [generate | scaling | provisioning | learn | compare <git rev> [runs]]: unknown section '${only}'\n`,
-  );
+if (only && !['generate', 'provisioning', 'learn', 'compare'].includes(only)) {
+  process.stderr.write(`${USAGE}\nunknown section '${only}'\n`);
   process.exit(2);
 }
 if (only === 'compare') {
   try {
-    benchCompare(process.argv[3] ?? '', Number(process.argv[4] ?? 3), socketUrl() ?? SERVER, log);
+    benchCompare(positionals[1] ?? '', Number(positionals[2] ?? 3), socketUrl() ?? SERVER, log);
   } catch (error) {
     process.stderr.write(`bench compare: ${(error as Error).message}\n`);
     process.exit(1);
   }
   process.exit(0);
 }
-if (!only || only === 'generate') benchGenerate();
-if (!only || only === 'scaling') benchScaling();
-if (!only || only === 'provisioning') await benchProvisioning();
+if (!only) {
+  const number = (name: string, text: string | undefined, fallback: number | undefined, whole: boolean) => {
+    const x = text === undefined ? fallback : Number(text);
+    if (x !== undefined && !(x > 0 && (!whole || Number.isInteger(x)))) {
+      process.stderr.write(`${USAGE}\n--${name} must be a ${whole ? 'whole ' : ''}number above 0, got '${text}'\n`);
+      process.exit(2);
+    }
+    return x;
+  };
+  try {
+    const met = benchTargets(
+      {
+        scale: number('scale', flags.scale, 1, false)!,
+        days: number('days', flags.days, undefined, true),
+        runs: number('runs', flags.runs, 3, true)!,
+        seed: flags.seed,
+        serverUrl: socketUrl() ?? SERVER,
+        out: OUT,
+      },
+      log,
+    );
+    log(met ? '\nall targets met' : '\nsome targets missed (marked MISSED)');
+  } catch (error) {
+    if (!(error instanceof BenchRunFailed)) throw error;
+    process.stderr.write(`bench: a run failed: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+if (only === 'generate') benchGenerate();
+if (only === 'provisioning') await benchProvisioning();
 if (only === 'learn') await benchLearn(SERVER, log);
