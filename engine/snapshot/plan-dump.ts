@@ -84,9 +84,11 @@ export function planDump(text: string, file = 'dump.sql'): DumpStep[] {
     }
     if (!found) {
       const segment = text.slice(pos);
+      refuseBackslashLines(segment, file, line);
       steps.push(...checkSegment(segment, parseOrRefuse(segment, file, line), file, line, false));
       return steps;
     }
+    refuseBackslashLines(found.segment, file, line);
     const segSteps = checkSegment(found.segment, found.stmts, file, line, true);
     const copy = segSteps.pop()!;
     steps.push(...segSteps);
@@ -117,6 +119,20 @@ function checkBytes(text: string, file: string): void {
   if (!/\n-- PostgreSQL database dump complete\n(--\n)?\n*$/.test(text)) {
     throw new IntegrityError(`${file}: missing pg_dump's completion footer (truncated file?)`);
   }
+}
+
+/**
+ * Outside COPY data pg_dump never starts a line with a backslash. None can run here (no psql), but
+ * people do feed a committed dump to psql by hand, where such a line inside a comment or literal
+ * the parser tolerates could still be read as a meta-command: refused so the file is safe there too.
+ */
+function refuseBackslashLines(segment: string, file: string, line: number): void {
+  const m = /(^|\n)[ \t]*\\/.exec(segment);
+  if (!m) return;
+  const at = line + countNewlines(segment.slice(0, m.index + m[1]!.length));
+  throw new IntegrityError(
+    `${file}:${at}: psql meta-command (a line starting with a backslash) outside COPY data refused; a snapshot never contains one, so this file was tampered with`,
+  );
 }
 
 function parseOrRefuse(segment: string, file: string, line: number): Node[] {
