@@ -161,7 +161,7 @@ export function buildProgram(): Command {
         process.stdout.write(`${r.url}\n`);
         return;
       }
-      const r = await restoreToServer(dir, o.databaseUrl);
+      const r = await restoreToServer(dir, o.databaseUrl, { allowRemoteHosts: o.allowRemoteHost });
       process.stderr.write(`restored ${dir} into ${r.name}\n`);
       process.stdout.write(`${r.url}\n`);
     });

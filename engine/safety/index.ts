@@ -8,6 +8,14 @@ export {
   AMBIENT_PG_VARIABLES,
   type ServerTarget,
 } from './server-target.ts';
-export { createOwnedDatabase, assertOwnedDatabase, dropOwnedDatabase, SIM_PREFIX } from './owned-database.ts';
+export {
+  createOwnedDatabase,
+  assertOwnedDatabase,
+  assertOwnedDatabaseName,
+  createRestoreRole,
+  dropRestoreRole,
+  dropOwnedDatabase,
+  SIM_PREFIX,
+} from './owned-database.ts';
 export { installEgressGuard, databaseEgress, type EgressGuard, type EgressAllow } from './egress-guard.ts';
 export { assertFakeCredentials } from './live-keys.ts';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { SafetyError } from './safety-error.ts';
 import { connectExplicit, parseServerUrl, serverUrl, type ServerTarget } from './server-target.ts';
@@ -20,6 +21,8 @@ export async function createOwnedDatabase(
     template?: string;
     tablespace?: string;
     allowRemoteHosts?: string[];
+    /** A role of this tool's (createRestoreRole) to own the database instead of the admin. */
+    owner?: string;
   },
 ): Promise<string> {
   if (!NAME.test(o.name)) {
@@ -41,14 +44,25 @@ export async function createOwnedDatabase(
       ? `TEMPLATE ${pg.escapeIdentifier(o.template)}`
       : `TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`;
     const tablespace = o.tablespace ? ` TABLESPACE ${pg.escapeIdentifier(o.tablespace)}` : '';
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(o.name)} ${template}${tablespace}`);
+    const owner = o.owner ? ` OWNER ${pg.escapeIdentifier(o.owner)}` : '';
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(o.name)} ${template}${tablespace}${owner}`);
     await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(o.name)} SET timezone = 'UTC'`);
+    // A second marker in the shared catalog, bound to the new oid: readable without connecting, so
+    // a database whose files are gone (tmpfs tablespace) can still be told apart from a look-alike.
+    const { rows } = await admin.query('SELECT oid::text AS oid FROM pg_database WHERE datname = $1', [o.name]);
+    await admin.query(
+      `COMMENT ON DATABASE ${pg.escapeIdentifier(o.name)} IS ${pg.escapeLiteral(databaseMark(o.project, rows[0].oid))}`,
+    );
   } finally {
     await admin.end();
   }
   const db = connectExplicit(target, o.name);
   await db.connect();
   try {
+    // The owner role creates the app's tables in public. It is NOINHERIT, so pg_database_owner's
+    // rights do not reach it; a grant (revoked by DROP OWNED at hand-over) leaves public's owner as
+    // the template had it, which pg_dump would otherwise print.
+    if (o.owner) await db.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${pg.escapeIdentifier(o.owner)}`);
     await db.query(`CREATE SCHEMA IF NOT EXISTS sim_meta`);
     await db.query(`DROP TABLE IF EXISTS sim_meta.marker`);
     await db.query(
@@ -140,6 +154,81 @@ export async function assertOwnedDatabase(
   }
 }
 
+function databaseMark(project: string, oid: string): string {
+  return `facade-sim:${project}:oid=${oid}`;
+}
+
+function roleMark(project: string, database: string): string {
+  return `facade-sim:${project}:restore-role-of=${database}`;
+}
+
+/**
+ * Proves by name, from the admin connection, that a database is one this tool created for this
+ * project, before it is reused or dropped: the shared-catalog mark bound to its oid, or else the
+ * marker table inside it. An unmarked look-alike (someone's `sim_tpl_…`) is refused, never dropped.
+ */
+export async function assertOwnedDatabaseName(
+  admin: pg.Client | pg.Pool,
+  target: ServerTarget,
+  name: string,
+  o: { project: string },
+): Promise<void> {
+  const { rows } = await admin.query(
+    `SELECT oid::text AS oid, shobj_description(oid, 'pg_database') AS mark FROM pg_database WHERE datname = $1`,
+    [name],
+  );
+  if (!rows[0]) return;
+  if (rows[0].mark === databaseMark(o.project, rows[0].oid)) return;
+  const refusal = new SafetyError(
+    'unmarked',
+    `database ${name} exists but carries no facade-sim marker of project '${o.project}': it is not ours, so it is neither reused nor dropped. Rename or drop it yourself if it is a leftover, or point the tool at another server`,
+  );
+  const db = connectExplicit(target, name);
+  try {
+    await db.connect();
+    await assertOwnedDatabase(db, { project: o.project });
+  } catch (e) {
+    if (e instanceof SafetyError) throw new SafetyError(e.check, `${e.message}; ${refusal.message}`);
+    throw refusal; // unreadable (files gone) and unmarked in the shared catalog: nothing proves it is ours
+  } finally {
+    await db.end().catch(() => {});
+  }
+}
+
+/**
+ * A fresh login role for one restore: no superuser, no CREATEDB/CREATEROLE/REPLICATION/BYPASSRLS,
+ * member of nothing (so no pg_execute_server_program, pg_read_server_files, no COPY TO PROGRAM, no
+ * untrusted extensions such as dblink or file_fdw). It is given the new database and nothing else.
+ * Its random password is used where the server asks for one (a trust-auth local server does not).
+ */
+export async function createRestoreRole(
+  admin: pg.Client,
+  name: string,
+  o: { project: string },
+): Promise<{ role: string; password: string }> {
+  if (!NAME.test(name)) throw new SafetyError('name', `'${name}' is not a tool-owned role name`);
+  const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
+  if (exists.rowCount) {
+    throw new SafetyError('exists', `role ${name} already exists; refusing to reuse a role for a restore`);
+  }
+  const password = randomBytes(24).toString('base64url');
+  await admin.query(
+    `CREATE ROLE ${pg.escapeIdentifier(name)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT CONNECTION LIMIT 2 PASSWORD ${pg.escapeLiteral(password)}`,
+  );
+  await admin.query(`COMMENT ON ROLE ${pg.escapeIdentifier(name)} IS ${pg.escapeLiteral(roleMark(o.project, name))}`);
+  return { role: name, password };
+}
+
+/** Drops a restore role, only if it carries this tool's mark for that database; absent is fine. */
+export async function dropRestoreRole(admin: pg.Client, name: string, o: { project: string }): Promise<void> {
+  const { rows } = await admin.query(
+    `SELECT shobj_description(oid, 'pg_authid') AS mark FROM pg_roles WHERE rolname = $1`,
+    [name],
+  );
+  if (!rows[0] || rows[0].mark !== roleMark(o.project, name)) return;
+  await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(name)}`);
+}
+
 /** Drops a database after proving it is ours; other sessions are disconnected first. */
 export async function dropOwnedDatabase(
   adminUrl: string,
@@ -163,6 +252,8 @@ export async function dropOwnedDatabase(
       [name],
     );
     await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)}`);
+    // A restore interrupted before it handed the database over leaves its role: it goes with it.
+    await dropRestoreRole(admin, name, { project: o.project });
   } finally {
     await admin.end();
   }

@@ -1,35 +1,25 @@
 import { PGlite } from '@electric-sql/pglite';
+import { planDump } from './plan-dump.ts';
 
 /**
- * Replays a canonical dump into PGlite, which has no psql: SQL between COPY blocks goes through
- * exec(), and each COPY block is fed as a blob (PGlite's COPY FROM '/dev/blob'). The text must
- * already have passed validateDumpText.
+ * Replays a canonical dump into PGlite, which has no psql: the same parser-checked plan as a server
+ * restore (plan-dump.ts), each admitted statement run alone, and each COPY block fed as a blob
+ * (PGlite's COPY FROM '/dev/blob'). A dump outside the allow-list is refused before anything runs.
  */
-export async function restoreIntoPglite(pg: PGlite, dumpText: string): Promise<void> {
-  const lines = dumpText.split('\n');
-  let sqlBuf: string[] = [];
-  const flush = async () => {
-    const sql = sqlBuf.join('\n');
-    sqlBuf = [];
-    if (sql.trim()) await pg.exec(sql);
-  };
+export async function restoreIntoPglite(pg: PGlite, dumpText: string, file = 'dump.sql'): Promise<void> {
+  const steps = planDump(dumpText, file);
   await pg.exec('BEGIN');
   try {
-    for (let i = 0; i < lines.length; i++) {
-      const m = /^COPY (.+) FROM stdin;$/.exec(lines[i]!);
-      if (!m) {
-        sqlBuf.push(lines[i]!);
+    for (const step of steps) {
+      if (step.kind === 'sql') {
+        await pg.exec(step.sql);
         continue;
       }
-      await flush();
-      const start = i + 1;
-      while (i < lines.length && lines[i] !== '\\.') i++;
-      const rows = lines.slice(start, i);
-      if (rows.length > 0) {
-        await pg.query(`COPY ${m[1]} FROM '/dev/blob'`, [], { blob: new Blob([rows.join('\n') + '\n']) });
-      }
+      if (step.dataEnd === step.dataStart) continue;
+      // The plan admits only `COPY <table> (<columns>) FROM stdin`, so its tail is exactly that.
+      const sql = step.sql.replace(/\s+FROM\s+stdin\s*$/i, ` FROM '/dev/blob'`);
+      await pg.query(sql, [], { blob: new Blob([dumpText.slice(step.dataStart, step.dataEnd)]) });
     }
-    await flush();
     await pg.exec('COMMIT');
   } catch (e) {
     await pg.exec('ROLLBACK').catch(() => {});

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic, sweepTempFiles } from '../util/atomic-write.ts';
 import { canonicalJson, sha256, type Manifest } from './manifest.ts';
 import { IntegrityError, validateDumpText } from './snapshot-validator.ts';
+import { validateManifest } from './validate-manifest.ts';
 
 export const DUMP_FILE = 'dump.sql';
 export const MANIFEST_FILE = 'manifest.json';
@@ -39,13 +40,14 @@ export function readSnapshot(dir: string): LoadedSnapshot {
       `${manifestPath}: missing; a snapshot directory without its manifest is incomplete or not a snapshot (regenerate it with sim generate)`,
     );
   }
-  let manifest: Manifest;
+  let parsed: unknown;
   try {
-    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+    parsed = JSON.parse(readFileSync(manifestPath, 'utf8'));
   } catch (e) {
     throw new IntegrityError(`${manifestPath}: not valid JSON (${(e as Error).message})`);
   }
-  if (!manifest.files || typeof manifest.files !== 'object' || !manifest.files[DUMP_FILE]) {
+  const manifest = validateManifest(parsed, manifestPath);
+  if (!manifest.files[DUMP_FILE]) {
     throw new IntegrityError(`${manifestPath}: lists no ${DUMP_FILE} hash`);
   }
   let dumpText = '';

@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { PROJECT_ID } from '../db/open-backend.ts';
-import { connectExplicit, parseServerUrl, serverUrl } from '../safety/index.ts';
+import { assertOwnedDatabaseName, connectExplicit, parseServerUrl, serverUrl } from '../safety/index.ts';
 import { restoreToServer } from '../snapshot/restore-server.ts';
 import { DUMP_FILE, readSnapshot } from '../snapshot/snapshot-files.ts';
 import type { ToolRunner } from '../db/server-database.ts';
 import type { Reaper } from '../reaper/reaper.ts';
 
 export interface TemplateOptions {
+  /** @deprecated Ignored: templates are restored through the driver, never with client tools. */
   tools?: ToolRunner;
   /**
    * Build the template, and so every clone of it, in this tablespace: one on tmpfs makes a clone a
@@ -43,6 +44,8 @@ export async function ensureTemplate(
     await admin.query('SELECT pg_advisory_lock(hashtext($1))', [`facade-sim:template:${name}`]);
     const location = tablespace ? await tablespaceLocation(admin, tablespace) : undefined;
     const { rows } = await admin.query('SELECT datistemplate FROM pg_database WHERE datname = $1', [name]);
+    // Reused or dropped below only once it is proven ours: a look-alike someone else made is refused.
+    if (rows.length) await assertOwnedDatabaseName(admin, target, name, { project: PROJECT_ID });
     if (rows[0]?.datistemplate && (!tablespace || (await readable(target, name)))) return name;
     if (rows.length) {
       // A crashed build, or a template whose files are gone with its tablespace's tmpfs.
@@ -54,7 +57,7 @@ export async function ensureTemplate(
       await admin.query(`DROP DATABASE ${pg.escapeIdentifier(name)}`);
     }
     try {
-      await restoreToServer(snapshotDir, adminUrl, { name, purpose: 'template', tools: options.tools, tablespace });
+      await restoreToServer(snapshotDir, adminUrl, { name, purpose: 'template', tablespace });
     } catch (e) {
       if (tablespace && (e as { code?: string }).code === '58P01') {
         // PostgreSQL keeps a per-version directory (PG_<major>_<catalog>) inside the location.

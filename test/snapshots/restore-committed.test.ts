@@ -34,7 +34,7 @@ afterAll(async () => {
 describe.each(SNAPSHOTS)('committed snapshot %s', (name) => {
   const dir = join(REPO, 'snapshots', name);
 
-  it('restores with stock psql into the local server (sim restore), with zero orphans and every invariant holding', async () => {
+  it('restores through the driver, never psql, into the local server (sim restore), with zero orphans and every invariant holding', async () => {
     const run = await runSim(['restore', dir, '--database-url', SERVER_URL]);
     expect(run.code, run.stderr).toBe(0);
     const url = run.stdout.trim().split('\n').pop()!;
