@@ -106,6 +106,11 @@ export function buildProgram(): Command {
     )
     .option('--max-events <n>', 'abort after this many events', int('--max-events', 1))
     .option(
+      '--max-rows <n>',
+      'refuse before the run a scenario estimated to write more rows (default 50000000)',
+      int('--max-rows', 1),
+    )
+    .option(
       '--chaos-latency-ms <n>',
       'inject random real-time latency up to n ms into database and vendor calls',
       int('--chaos-latency-ms'),
@@ -132,6 +137,7 @@ export function buildProgram(): Command {
         databaseUrl: o.databaseUrl,
         allowRemoteHosts: o.allowRemoteHost,
         maxEvents: o.maxEvents,
+        maxRows: o.maxRows,
         chaosLatencyMs: o.chaosLatencyMs,
         strictRandom: o.strictRandom,
         quiet: o.quiet,

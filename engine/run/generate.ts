@@ -36,6 +36,7 @@ import type { AppBinding } from './app-binding.ts';
 import { bundleSimulation, sandboxArgs, type SimulationBundle } from './simulation-bundle.ts';
 import { checkpointLabel, FINAL_STATE, type ShardJob, type ShardMessage } from './simulation-process.ts';
 import { createProgress } from './progress.ts';
+import { checkScenarioBudget, DEFAULT_MAX_ROWS } from './scenario-budget.ts';
 import { schemaHash } from './schema-hash.ts';
 import { toolVersions } from './tool-versions.ts';
 
@@ -59,6 +60,8 @@ export interface GenerateOptions {
   /** Window days written as snapshots of their own (default: the scenario's `checkpoints`). */
   checkpoints?: number[];
   maxEvents?: number;
+  /** Refuse, before anything runs, a scenario estimated to write more rows (default DEFAULT_MAX_ROWS). */
+  maxRows?: number;
   maxEventsPerInstant?: number;
   /** Inject random real-time latency (ms, upper bound) into database calls and vendor stubs. */
   chaosLatencyMs?: number;
@@ -158,6 +161,12 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
 
   const calibrated = profile ? await calibrate(binding, loaded, profile, options, log) : undefined;
   if (calibrated) scenario.value = calibrated.value;
+  if (binding.estimate) {
+    checkScenarioBudget(scenario, binding.estimate(scenario), {
+      maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
+      maxEvents: limits.maxEvents,
+    });
+  }
   assertFakeCredentials(binding.vendorCredentials());
   // One lock for the scenario's directories (final state and checkpoints): they are committed together.
   const releases = options.dryRun
