@@ -5,6 +5,7 @@ import { readSnapshot } from '../engine/snapshot/snapshot-files.ts';
 import { diffSnapshots, formatDiff } from '../engine/snapshot/diff-snapshots.ts';
 import { checkSnapshots } from '../engine/commands/check-snapshots.ts';
 import { verifySnapshot } from '../engine/commands/verify-snapshot.ts';
+import { cleanDatabases } from '../engine/commands/clean-databases.ts';
 import { restoreToServer } from '../engine/snapshot/restore-server.ts';
 import {
   displayPath,
@@ -169,6 +170,30 @@ export function buildProgram(): Command {
       const r = await restoreToServer(dir, o.databaseUrl);
       process.stderr.write(`restored ${dir} into ${r.name}\n`);
       process.stdout.write(`${r.url}\n`);
+    });
+
+  program
+    .command('clean')
+    .description('drop the sim_ databases of runs whose process is gone (killed runs leave them behind)')
+    .option(
+      '--database-url <url>',
+      'server to clean (its own database is never dropped)',
+      'postgres://postgres@127.0.0.1:5432/postgres',
+    )
+    .option('--allow-remote-host <host...>', 'allow a non-loopback database host, by exact name')
+    .option('--dry-run', 'list what would be dropped; drop nothing')
+    .action(async (o) => {
+      const cleaned = await cleanDatabases(o.databaseUrl, {
+        dryRun: o.dryRun,
+        allowRemoteHosts: o.allowRemoteHost,
+        log: (line) => process.stderr.write(line + '\n'),
+      });
+      for (const c of cleaned) {
+        process.stdout.write(
+          `${c.action} ${c.name} (${c.purpose}; owner pid ${c.ownerPid} on ${c.ownerHost} is gone)\n`,
+        );
+      }
+      process.stderr.write(`${cleaned.length} database(s) ${o.dryRun ? 'would be dropped' : 'dropped'}\n`);
     });
 
   appOptions(

@@ -3,6 +3,12 @@ import { SafetyError } from './safety-error.ts';
 import { connectExplicit, parseServerUrl, serverUrl, type ServerTarget } from './server-target.ts';
 
 export const SIM_PREFIX = 'sim_';
+
+/** The process a database lives and dies with, recorded in its marker. */
+export interface DatabaseOwner {
+  pid: number;
+  host: string;
+}
 const MAINTENANCE = new Set(['postgres', 'template0', 'template1']);
 const NAME = /^sim_[a-z0-9_]{1,59}$/;
 
@@ -20,6 +26,11 @@ export async function createOwnedDatabase(
     template?: string;
     tablespace?: string;
     allowRemoteHosts?: string[];
+    /**
+     * The process whose lifetime bounds the database's (a run's own): `sim clean` drops it once
+     * that process is gone. Omitted for databases kept on purpose (templates, restores).
+     */
+    owner?: DatabaseOwner;
   },
 ): Promise<string> {
   if (!NAME.test(o.name)) {
@@ -52,11 +63,11 @@ export async function createOwnedDatabase(
     await db.query(`CREATE SCHEMA IF NOT EXISTS sim_meta`);
     await db.query(`DROP TABLE IF EXISTS sim_meta.marker`);
     await db.query(
-      `CREATE TABLE sim_meta.marker (tool text NOT NULL, project text NOT NULL, database_name text NOT NULL, database_oid oid NOT NULL, purpose text NOT NULL, created_at timestamptz NOT NULL)`,
+      `CREATE TABLE sim_meta.marker (tool text NOT NULL, project text NOT NULL, database_name text NOT NULL, database_oid oid NOT NULL, purpose text NOT NULL, created_at timestamptz NOT NULL, owner_pid integer, owner_host text)`,
     );
     await db.query(
-      `INSERT INTO sim_meta.marker SELECT 'facade-sim', $1, current_database(), (SELECT oid FROM pg_database WHERE datname = current_database()), $2, $3`,
-      [o.project, o.purpose, new Date()],
+      `INSERT INTO sim_meta.marker SELECT 'facade-sim', $1, current_database(), (SELECT oid FROM pg_database WHERE datname = current_database()), $2, $3, $4, $5`,
+      [o.project, o.purpose, new Date(), o.owner?.pid ?? null, o.owner?.host ?? null],
     );
   } finally {
     await db.end();
