@@ -5,6 +5,7 @@ import { readSnapshot } from '../engine/snapshot/snapshot-files.ts';
 import { diffSnapshots, formatDiff } from '../engine/snapshot/diff-snapshots.ts';
 import { checkSnapshots } from '../engine/commands/check-snapshots.ts';
 import { verifySnapshot } from '../engine/commands/verify-snapshot.ts';
+import { cleanDatabases } from '../engine/commands/clean-databases.ts';
 import { restoreToServer } from '../engine/snapshot/restore-server.ts';
 import {
   displayPath,
@@ -107,6 +108,11 @@ export function buildProgram(): Command {
     )
     .option('--max-events <n>', 'abort after this many events', int('--max-events', 1))
     .option(
+      '--max-rows <n>',
+      'refuse before the run a scenario estimated to write more rows (default 50000000)',
+      int('--max-rows', 1),
+    )
+    .option(
       '--chaos-latency-ms <n>',
       'inject random real-time latency up to n ms into database and vendor calls',
       int('--chaos-latency-ms'),
@@ -133,6 +139,7 @@ export function buildProgram(): Command {
         databaseUrl: o.databaseUrl,
         allowRemoteHosts: o.allowRemoteHost,
         maxEvents: o.maxEvents,
+        maxRows: o.maxRows,
         chaosLatencyMs: o.chaosLatencyMs,
         strictRandom: o.strictRandom,
         quiet: o.quiet,
@@ -164,6 +171,30 @@ export function buildProgram(): Command {
       const r = await restoreToServer(dir, o.databaseUrl, { allowRemoteHosts: o.allowRemoteHost });
       process.stderr.write(`restored ${dir} into ${r.name}\n`);
       process.stdout.write(`${r.url}\n`);
+    });
+
+  program
+    .command('clean')
+    .description('drop the sim_ databases of runs whose process is gone (killed runs leave them behind)')
+    .option(
+      '--database-url <url>',
+      'server to clean (its own database is never dropped)',
+      'postgres://postgres@127.0.0.1:5432/postgres',
+    )
+    .option('--allow-remote-host <host...>', 'allow a non-loopback database host, by exact name')
+    .option('--dry-run', 'list what would be dropped; drop nothing')
+    .action(async (o) => {
+      const cleaned = await cleanDatabases(o.databaseUrl, {
+        dryRun: o.dryRun,
+        allowRemoteHosts: o.allowRemoteHost,
+        log: (line) => process.stderr.write(line + '\n'),
+      });
+      for (const c of cleaned) {
+        process.stdout.write(
+          `${c.action} ${c.name} (${c.purpose}; owner pid ${c.ownerPid} on ${c.ownerHost} is gone)\n`,
+        );
+      }
+      process.stderr.write(`${cleaned.length} database(s) ${o.dryRun ? 'would be dropped' : 'dropped'}\n`);
     });
 
   appOptions(

@@ -21,7 +21,8 @@ export { ConfigError, type ConfigProblem } from './config/config-error.ts';
 /* Writing a binding: randomness, time and the event loop */
 export { RandomStream } from './rng/random-stream.ts';
 export { idSource } from './rng/id-source.ts';
-export { sample, sampleInt, type Distribution } from './rng/distribution.ts';
+export { meanOf, sample, sampleInt, type Distribution } from './rng/distribution.ts';
+export { type ScenarioEstimate } from './run/scenario-budget.ts';
 export { fakerFor } from './rng/faker-for.ts';
 export { SimClock } from './clock/sim-clock.ts';
 export { SECOND_MS, MINUTE_MS, HOUR_MS, DAY_MS } from './clock/time.ts';

@@ -18,6 +18,7 @@ import { edgeInstants } from './actors/edge-instants.ts';
 import { paymentsStub } from './vendor-stubs/payments-stub.ts';
 import { emailStub, searchStub, webhookStub } from './vendor-stubs/messaging-stubs.ts';
 import { vendorConfig, vendorNames } from './vendor-stubs/vendor-config.ts';
+import { estimateBillingScenario } from './billing-estimate.ts';
 import { tenantKey } from './tenant-key.ts';
 
 /** The billing app's drizzle database over whichever driver the engine opened. */
@@ -39,6 +40,7 @@ export const billingBinding: AppBinding<BillingScenario> = {
   migrate: (db) => migrate(billingDb(db)),
   vendorNames,
   tenantKey,
+  estimate: estimateBillingScenario,
   vendorCredentials: () => ({ ...vendorConfig }),
   vendorHandlers(ctx) {
     const o = { scenario: ctx.scenario.value, clock: ctx.clock, ledger: ctx.ledger, latencyMs: ctx.vendorLatencyMs };

@@ -2,6 +2,9 @@ import { defineScenarioFormat, distribution, rate, t, weighted, type Scenario } 
 import { COUNTRY_CODES } from './world/countries.ts';
 import { DEVICES } from './actors/devices.ts';
 
+/** Seats of one tenant: the largest self-serve or enterprise customers have tens of thousands. */
+export const MAX_SEATS = 100_000;
+
 const note = t.string({ minLength: 3, patternHint: 'a note on where the number comes from' });
 const weekday = t.number({ min: 0, max: 10 });
 const weekdays = { mon: weekday, tue: weekday, wed: weekday, thu: weekday, fri: weekday, sat: weekday, sun: weekday };
@@ -34,8 +37,9 @@ const sections = {
     countries: weighted({ keys: COUNTRY_CODES, keyHint: 'country' }),
   }),
   tenantSize: t.object({
-    seats: distribution(),
-    usersPerSeat: distribution(),
+    /** Bounded like the per-tenant override: a tenant of more seats is a typo that would fill the disk. */
+    seats: distribution({ min: 0, max: MAX_SEATS }),
+    usersPerSeat: distribution({ min: 0, max: 20 }),
     roles: weighted({ keys: ['member', 'admin', 'billing', 'viewer'] as const, keyHint: 'role' }),
   }),
   plans: t.object({
@@ -115,7 +119,7 @@ const sections = {
   /** The day's rhythm: when users act, in their tenant's local time. */
   activity: t.object({
     /** Each user's chance to be active on a working day (drawn once per user: heavy and light users). */
-    userActiveChance: distribution(),
+    userActiveChance: distribution({ min: 0, max: 1 }),
     /** Share of active days that start with a sign-in (sessions last several days). */
     signInWhenActive: rate(),
     /** Chance of a second sign-in (another device) on a day a user signs in. */
@@ -123,7 +127,7 @@ const sections = {
     /** Activity of each weekday relative to a Monday. */
     weekday: t.object({ ...weekdays, note }),
     /** Relative activity per local hour, 00 to 23. */
-    hourOfDay: t.object({ weights: t.array(t.number({ min: 0 }), { minItems: 24, maxItems: 24 }), note }),
+    hourOfDay: t.object({ weights: t.array(t.number({ min: 0, max: 1e6 }), { minItems: 24, maxItems: 24 }), note }),
     devices: weighted({ keys: DEVICES, keyHint: 'device' }),
     /** How many releases behind the newest a user's browser is, by share. */
     softwareLag: weighted({ keys: ['0', '1', '2', '3'] as const, keyHint: 'releases behind' }),
@@ -164,7 +168,7 @@ const sections = {
   tenantOverrides: t.optional(
     t.record(
       t.object({
-        seats: t.optional(t.number({ integer: true, min: 1, max: 1_000_000 })),
+        seats: t.optional(t.number({ integer: true, min: 1, max: MAX_SEATS })),
         plan: t.optional(plan),
       }),
       { keyPattern: /^(t\d+|a\d+\.\d+)$/, keyHint: 'a tenant label like t3 or a12.0' },

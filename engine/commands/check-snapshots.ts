@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { readRegularFile } from '../util/read-regular-file.ts';
+import { DEFAULT_LIMITS } from '../config/load-yaml.ts';
+import { PROFILE_MAX_BYTES } from '../learn/profile-validator.ts';
 import { join } from 'node:path';
 import { SCENARIO_EXTENSIONS } from '../config/scenario-file.ts';
 import { loadLearn, type LoadedLearn, type ResolvedApp } from '../config/sim-config.ts';
@@ -7,7 +10,7 @@ import type { AppBinding } from '../run/app-binding.ts';
 import { schemaHash } from '../run/schema-hash.ts';
 import { bundleSimulation } from '../run/simulation-bundle.ts';
 import type { Manifest, ManifestProfile } from '../snapshot/manifest.ts';
-import { MANIFEST_FILE } from '../snapshot/snapshot-files.ts';
+import { MANIFEST_FILE, MANIFEST_MAX_BYTES } from '../snapshot/snapshot-files.ts';
 
 export interface StaleSnapshot {
   dir: string;
@@ -54,7 +57,9 @@ export async function checkSnapshots(
     const reasons: string[] = [];
     let manifest: Manifest | undefined;
     try {
-      manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
+      manifest = JSON.parse(
+        readRegularFile(join(dir, MANIFEST_FILE), MANIFEST_MAX_BYTES, { noFollow: true }).toString('utf8'),
+      ) as Manifest;
       if (manifest.format !== 2 || !manifest.inputs) throw new Error('an older manifest format');
     } catch (e) {
       reasons.push(
@@ -69,7 +74,8 @@ export async function checkSnapshots(
       );
     }
     if (manifest && file) {
-      const scenarioHash = 'sha256:' + createHash('sha256').update(readFileSync(file)).digest('hex');
+      const scenarioHash =
+        'sha256:' + createHash('sha256').update(readRegularFile(file, DEFAULT_LIMITS.maxBytes)).digest('hex');
       if (manifest.inputs.scenario !== scenarioHash) reasons.push('scenario file changed');
       if (manifest.inputs.schema !== currentSchema) reasons.push('schema (migrations) changed');
       const code = changedKeys(manifest.inputs.sources, bundle.sources);
@@ -110,7 +116,10 @@ function profileChanges(profile: ManifestProfile, app: ResolvedApp, learn: Loade
   const file = join(app.projectRoot, profile.file);
   if (!existsSync(file)) return [`profile ${profile.file} is gone`];
   const reasons: string[] = [];
-  if ('sha256:' + createHash('sha256').update(readFileSync(file)).digest('hex') !== profile.sha256) {
+  if (
+    'sha256:' + createHash('sha256').update(readRegularFile(file, PROFILE_MAX_BYTES)).digest('hex') !==
+    profile.sha256
+  ) {
     reasons.push(`profile ${profile.file} changed`);
   }
   if (learn instanceof Error) reasons.push(`learn module cannot be loaded: ${learn.message}`);

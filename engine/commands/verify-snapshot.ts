@@ -5,9 +5,10 @@ import type { Backend } from '../db/sim-database.ts';
 import type { AppBinding } from '../run/app-binding.ts';
 import { generate } from '../run/generate.ts';
 import { parseDumpTables } from '../snapshot/parse-dump.ts';
-import { DUMP_FILE, SIDE_EFFECTS_FILE, readSnapshot } from '../snapshot/snapshot-files.ts';
+import { DUMP_FILE, SIDE_EFFECTS_FILE, SNAPSHOT_FILE_MAX_BYTES, readSnapshot } from '../snapshot/snapshot-files.ts';
+import { readRegularFile } from '../util/read-regular-file.ts';
 import { IntegrityError } from '../snapshot/snapshot-validator.ts';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 
 export interface VerifyOptions {
   backend?: Backend;
@@ -70,7 +71,10 @@ export async function verifySnapshot(
   });
   const regenerated = checkpoint === 0 ? result.checkpoints.get(0)! : result;
   for (const name of [DUMP_FILE, SIDE_EFFECTS_FILE]) {
-    const committed = name === DUMP_FILE ? snap.dumpText : readFileSync(join(dir, name), 'utf8');
+    const committed =
+      name === DUMP_FILE
+        ? snap.dumpText
+        : readRegularFile(join(dir, name), SNAPSHOT_FILE_MAX_BYTES, { noFollow: true }).toString('utf8');
     const fresh = regenerated.files[name]!;
     if (committed !== fresh) {
       throw new IntegrityError(

@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { DAY_MS } from '../clock/time.ts';
 import { UnreadableFileError, readRegularFile } from '../util/read-regular-file.ts';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
-import { DEFAULT_LIMITS, loadYaml } from './load-yaml.ts';
+import { DEFAULT_LIMITS, loadYaml, type Position, type YamlPath } from './load-yaml.ts';
 import { t, validate, type InferShape, type Validator } from './validator.ts';
 
 /** A history longer than this is a typo (a year off by a century), not a scenario. */
@@ -129,6 +129,8 @@ export interface LoadedScenario<S = unknown> {
   /** sha256 of the file's bytes. */
   hash: string;
   value: S;
+  /** Where a value of the file is written (for problems found after loading, like a budget). */
+  locate?: (path: YamlPath) => Position;
 }
 
 /**
@@ -175,6 +177,7 @@ export function loadScenario<S>(format: ScenarioFormat<S>, file: string): Loaded
     profile: value.profile && { file: resolve(dirname(file), value.profile.file), scale: value.profile.scale ?? 1 },
     hash: 'sha256:' + createHash('sha256').update(bytes).digest('hex'),
     value,
+    locate: loaded.locate,
   };
 }
 

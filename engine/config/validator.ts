@@ -465,42 +465,57 @@ function rate() {
  * names (a typo'd plan code is an error with a did-you-mean, not a plan that never occurs).
  */
 function weighted(o: { keys?: readonly string[]; keyHint?: string } = {}) {
-  const weights = record(number({ min: 0 }), { minKeys: 1, keys: o.keys, keyHint: o.keyHint });
+  // Only ratios matter, but 1e300 overflows their sum to Infinity: bounded like every number.
+  const weights = record(number({ min: 0, max: MAX_WEIGHT }), { minKeys: 1, keys: o.keys, keyHint: o.keyHint });
   return object({ kind: literal('weighted'), weights, note: note() });
 }
 
-/** A replaceable random parameter; any of these can later come from a learned profile. */
-function distribution() {
+/** Relative weights above this are a typo or an attack (their sum must stay finite). */
+export const MAX_WEIGHT = 1e12;
+/** Values a distribution may produce when its parameter names no tighter bound. */
+export const DEFAULT_DISTRIBUTION_MAX = 1e9;
+
+/**
+ * A replaceable random parameter; any of these can later come from a learned profile. `max` bounds
+ * every value the distribution can produce (its support, or its median for the unbounded
+ * lognormal), so an absurd parameter (a billion seats, 1e300 calls) is refused with its position
+ * before a run instead of running out of memory in one. `min` bounds the support from below.
+ */
+function distribution(o: { min?: number; max?: number } = {}) {
+  const max = o.max ?? DEFAULT_DISTRIBUTION_MAX;
+  const min = o.min ?? -max;
+  const v = (extra: { min?: number; max?: number } = {}) =>
+    number({ min: Math.max(min, extra.min ?? -Infinity), max: Math.min(max, extra.max ?? Infinity) });
   return tagged('kind', {
-    constant: object({ kind: literal('constant'), value: number(), note: note() }),
+    constant: object({ kind: literal('constant'), value: v(), note: note() }),
     uniform: object(
-      { kind: literal('uniform'), min: number(), max: number(), note: note() },
+      { kind: literal('uniform'), min: v(), max: v(), note: note() },
       { refine: (v, r) => v.max < v.min && r(['max'], `max (${v.max}) is below min (${v.min})`) },
     ),
     lognormal: object({
       kind: literal('lognormal'),
-      median: number({ min: 0 }),
+      median: v({ min: 0 }),
       sigma: number({ min: 0, max: 10 }),
       note: note(),
     }),
     pareto: object(
       {
         kind: literal('pareto'),
-        min: number({ min: 0 }),
+        min: v({ min: 0 }),
         alpha: number({ min: 0.01, max: 100 }),
-        max: optional(number({ min: 0 })),
+        max: optional(v({ min: 0 })),
         note: note(),
       },
       {
         refine: (v, r) => v.max !== undefined && v.max < v.min && r(['max'], `max (${v.max}) is below min (${v.min})`),
       },
     ),
-    poisson: object({ kind: literal('poisson'), mean: number({ min: 0, max: 1_000_000 }), note: note() }),
+    poisson: object({ kind: literal('poisson'), mean: v({ min: 0, max: 1_000_000 }), note: note() }),
     empirical: object(
       {
         kind: literal('empirical'),
-        values: array(number(), { minItems: 1 }),
-        weights: array(number({ min: 0 }), { minItems: 1 }),
+        values: array(v(), { minItems: 1, maxItems: 100_000 }),
+        weights: array(number({ min: 0, max: MAX_WEIGHT }), { minItems: 1, maxItems: 100_000 }),
         note: note(),
       },
       {
@@ -512,7 +527,7 @@ function distribution() {
     histogram: object(
       {
         kind: literal('histogram'),
-        bins: array(object({ min: number(), max: number(), weight: number({ min: 0 }) }), {
+        bins: array(object({ min: v(), max: v(), weight: number({ min: 0, max: MAX_WEIGHT }) }), {
           minItems: 1,
           maxItems: 10_000,
         }),

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { cleanPgEnv, createOwnedDatabase, dropOwnedDatabase, parseServerUrl } from '../safety/index.ts';
 import { databaseEgress, type EgressAllow } from '../safety/egress-guard.ts';
@@ -93,7 +94,15 @@ async function serverBackend(
     for (const name of names) {
       reaper?.track(name);
       created.push(name);
-      urls.push(await createOwnedDatabase(adminUrl, { name, project: PROJECT_ID, purpose }));
+      urls.push(
+        await createOwnedDatabase(adminUrl, {
+          name,
+          project: PROJECT_ID,
+          purpose,
+          // Recorded so `sim clean` can drop it if this process is killed and its reaper fails too.
+          owner: { pid: process.pid, host: hostname() },
+        }),
+      );
     }
   } catch (error) {
     await drop().catch(() => {});

@@ -1,7 +1,7 @@
+import { readRegularFile } from '../util/read-regular-file.ts';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { LearnSpec } from './learn-spec.ts';
-import { readProfile } from './profile-validator.ts';
+import { PROFILE_MAX_BYTES, readProfile } from './profile-validator.ts';
 
 /** What a snapshot's manifest records of the profile it was generated from. */
 export interface ProfileProvenance {
@@ -19,7 +19,7 @@ export function profileProvenance(file: string, spec: LearnSpec): ProfileProvena
   const p = profile.privacy;
   return {
     file,
-    sha256: 'sha256:' + createHash('sha256').update(readFileSync(file)).digest('hex'),
+    sha256: 'sha256:' + createHash('sha256').update(readRegularFile(file, PROFILE_MAX_BYTES)).digest('hex'),
     learnedAt: profile.source.learnedAt,
     sourceSchemaHash: profile.source.schemaHash,
     privacy: {

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readRegularFile } from '../util/read-regular-file.ts';
 import { ConfigError, loadYaml, t, validate, type LoadedYaml, type Validator } from '../config/index.ts';
 import { CATALOG_QUERIES } from './catalog.ts';
 import { LearnError, ProfileError, type ProfileProblem } from './learn-errors.ts';
@@ -355,19 +355,17 @@ export function validateProfile(value: unknown, spec: LearnSpec, where: Where): 
   return profile;
 }
 
+/** A profile is a summary, not data. */
+export const PROFILE_MAX_BYTES = 50_000_000;
+
 /** Reads and validates a profile file; every problem names the file, the line and the JSON path. */
 export function readProfile(file: string, spec: LearnSpec): Profile {
   let text: string;
   try {
-    if (statSync(file).size > 50_000_000) {
-      throw new LearnError(`${file}: larger than 50 MB; a profile is a summary, not data`);
-    }
-    text = readFileSync(file, 'utf8');
+    // A regular file only, capped while read: a FIFO or /dev/zero as the profile must not hang or fill memory.
+    text = readRegularFile(file, PROFILE_MAX_BYTES).toString('utf8');
   } catch (e) {
-    if (e instanceof LearnError) throw e;
-    throw new LearnError(
-      `${file}: cannot read the profile (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
+    throw new LearnError(`${file}: cannot read the profile (${(e as Error).message.replace(`${file}: `, '')})`);
   }
   try {
     JSON.parse(text);

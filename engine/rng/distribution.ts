@@ -74,3 +74,34 @@ export function sample(dist: Distribution, rng: RandomStream): number {
 export function sampleInt(dist: Distribution, rng: RandomStream, min = 0): number {
   return Math.max(min, Math.round(sample(dist, rng)));
 }
+
+/**
+ * The expected value of a distribution, for estimating a run's size before it starts. A lognormal
+ * uses its median times exp(sigma^2 / 2) capped at `cap`; an uncapped Pareto with alpha <= 1 has
+ * no mean and counts as `cap`: an estimate errs towards refusing.
+ */
+export function meanOf(dist: Distribution, cap = 1e9): number {
+  const capped = (x: number) => (Number.isFinite(x) ? Math.min(x, cap) : cap);
+  switch (dist.kind) {
+    case 'constant':
+      return dist.value;
+    case 'uniform':
+      return (dist.min + dist.max) / 2;
+    case 'lognormal':
+      return capped(dist.median * Math.exp((dist.sigma * dist.sigma) / 2));
+    case 'pareto': {
+      const unbounded = dist.alpha > 1 ? (dist.min * dist.alpha) / (dist.alpha - 1) : Infinity;
+      return capped(dist.max === undefined ? unbounded : Math.min(unbounded, dist.max));
+    }
+    case 'poisson':
+      return dist.mean;
+    case 'empirical': {
+      const total = dist.weights.reduce((a, b) => a + b, 0) || 1;
+      return dist.values.reduce((sum, v, i) => sum + v * (dist.weights[i] ?? 0), 0) / total;
+    }
+    case 'histogram': {
+      const total = dist.bins.reduce((a, b) => a + b.weight, 0) || 1;
+      return dist.bins.reduce((sum, b) => sum + ((b.min + b.max) / 2) * b.weight, 0) / total;
+    }
+  }
+}

@@ -7,6 +7,7 @@ import type { SideEffectLedger } from '../vendors/side-effect-ledger.ts';
 import type { TenantKey } from '../snapshot/diff-snapshots.ts';
 import type { LoadedScenario, ScenarioFormat } from '../config/scenario-file.ts';
 import type { Shard } from './shard.ts';
+import type { ScenarioEstimate } from './scenario-budget.ts';
 
 export type { LoadedScenario };
 
@@ -60,4 +61,6 @@ export interface AppBinding<S = any> {
   invariants?(db: SimDatabase): Promise<{ name: string; violations: number }[]>;
   /** How `sim diff` attributes rows to tenants. */
   tenantKey?: TenantKey;
+  /** A rough upper estimate of a scenario's size, checked against `--max-rows` before a run starts. */
+  estimate?(scenario: LoadedScenario<S>): ScenarioEstimate;
 }

@@ -22,12 +22,13 @@ import { readProfile } from '../learn/profile-validator.ts';
 import type { Manifest, ManifestProfile } from '../snapshot/manifest.ts';
 import { mergeShards } from '../snapshot/merge-shards.ts';
 import { readShardState } from '../snapshot/shard-state.ts';
+import { commitSnapshots, groupLockDir, type SnapshotVersion } from '../snapshot/snapshot-commit.ts';
 import {
   DUMP_FILE,
   MANIFEST_FILE,
   SIDE_EFFECTS_FILE,
   readSnapshot,
-  writeSnapshot,
+  snapshotVersion,
 } from '../snapshot/snapshot-files.ts';
 import { acquireDirLock } from '../util/dir-lock.ts';
 import { UsageError } from '../util/usage-error.ts';
@@ -35,6 +36,7 @@ import type { AppBinding } from './app-binding.ts';
 import { bundleSimulation, sandboxArgs, type SimulationBundle } from './simulation-bundle.ts';
 import { checkpointLabel, FINAL_STATE, type ShardJob, type ShardMessage } from './simulation-process.ts';
 import { createProgress } from './progress.ts';
+import { checkScenarioBudget, DEFAULT_MAX_ROWS } from './scenario-budget.ts';
 import { schemaHash } from './schema-hash.ts';
 import { toolVersions } from './tool-versions.ts';
 
@@ -58,6 +60,8 @@ export interface GenerateOptions {
   /** Window days written as snapshots of their own (default: the scenario's `checkpoints`). */
   checkpoints?: number[];
   maxEvents?: number;
+  /** Refuse, before anything runs, a scenario estimated to write more rows (default DEFAULT_MAX_ROWS). */
+  maxRows?: number;
   maxEventsPerInstant?: number;
   /** Inject random real-time latency (ms, upper bound) into database calls and vendor stubs. */
   chaosLatencyMs?: number;
@@ -157,10 +161,17 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
 
   const calibrated = profile ? await calibrate(binding, loaded, profile, options, log) : undefined;
   if (calibrated) scenario.value = calibrated.value;
+  if (binding.estimate) {
+    checkScenarioBudget(scenario, binding.estimate(scenario), {
+      maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
+      maxEvents: limits.maxEvents,
+    });
+  }
   assertFakeCredentials(binding.vendorCredentials());
+  // One lock for the scenario's directories (final state and checkpoints): they are committed together.
   const releases = options.dryRun
     ? []
-    : labels.map((label) => acquireDirLock(dirOf(label), `${scenario.name}-${scenario.seed}`));
+    : [acquireDirLock(groupLockDir(outDir, scenario.name), `${scenario.name}-${scenario.seed}`)];
   let backend: PreparedBackend | undefined;
   const tmp = mkdtempSync(join(tmpdir(), 'facade-sim-run-'));
   const children: ChildProcess[] = [];
@@ -233,13 +244,22 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
         log(`  warning: invariants violated at ${label}: ${broken.map((b) => `${b.name}=${b.violations}`).join(', ')}`);
       }
       if (options.dryRun) return { dir, manifest: { ...manifest, files: {} }, files };
-      const previous = previousSnapshot(dir);
-      const written = writeSnapshot(dir, files, manifest);
-      if (previous && previous.manifest.files?.[DUMP_FILE] !== written.files[DUMP_FILE] && checkpoint === null) {
-        log(formatDiff(diffSnapshots(previous.dumpText, sql, previous.manifest, written, binding.tenantKey)));
+      const version = snapshotVersion(dir, files, manifest);
+      staged.push(version);
+      if (checkpoint === null) {
+        const previous = previousSnapshot(dir);
+        if (previous && previous.manifest.files?.[DUMP_FILE] !== version.manifest.files[DUMP_FILE]) {
+          diffs.push(
+            formatDiff(diffSnapshots(previous.dumpText, sql, previous.manifest, version.manifest, binding.tenantKey)),
+          );
+        }
       }
-      return { dir, manifest: written, files };
+      return { dir, manifest: version.manifest, files };
     };
+    // Every directory of the run is committed at once, after the last is built: a kill leaves the
+    // final state and its checkpoints all old or all new (snapshot-commit.ts).
+    const staged: SnapshotVersion[] = [];
+    const diffs: string[] = [];
     const results: GeneratedSnapshot[] = [];
     const writing = (async () => {
       for (const label of labels) {
@@ -252,6 +272,8 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     })();
     const events = (await Promise.all(runs)).reduce((a, b) => a + b, 0);
     await writing;
+    if (!options.dryRun) commitSnapshots(staged);
+    for (const diff of diffs) log(diff);
     progress.done();
     phase('simulate and dump');
     const final = results.find((r) => r.manifest.checkpoint === null)!;

@@ -4,6 +4,12 @@ import { SafetyError } from './safety-error.ts';
 import { connectExplicit, parseServerUrl, serverUrl, type ServerTarget } from './server-target.ts';
 
 export const SIM_PREFIX = 'sim_';
+
+/** The process a database lives and dies with, recorded in its marker. */
+export interface DatabaseOwner {
+  pid: number;
+  host: string;
+}
 const MAINTENANCE = new Set(['postgres', 'template0', 'template1']);
 const NAME = /^sim_[a-z0-9_]{1,59}$/;
 
@@ -22,7 +28,12 @@ export async function createOwnedDatabase(
     tablespace?: string;
     allowRemoteHosts?: string[];
     /** A role of this tool's (createRestoreRole) to own the database instead of the admin. */
-    owner?: string;
+    ownerRole?: string;
+    /**
+     * The process whose lifetime bounds the database's (a run's own): `sim clean` drops it once
+     * that process is gone. Omitted for databases kept on purpose (templates, restores).
+     */
+    owner?: DatabaseOwner;
   },
 ): Promise<string> {
   if (!NAME.test(o.name)) {
@@ -44,7 +55,7 @@ export async function createOwnedDatabase(
       ? `TEMPLATE ${pg.escapeIdentifier(o.template)}`
       : `TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`;
     const tablespace = o.tablespace ? ` TABLESPACE ${pg.escapeIdentifier(o.tablespace)}` : '';
-    const owner = o.owner ? ` OWNER ${pg.escapeIdentifier(o.owner)}` : '';
+    const owner = o.ownerRole ? ` OWNER ${pg.escapeIdentifier(o.ownerRole)}` : '';
     await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(o.name)} ${template}${tablespace}${owner}`);
     await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(o.name)} SET timezone = 'UTC'`);
     // A second marker in the shared catalog, bound to the new oid: readable without connecting, so
@@ -62,15 +73,15 @@ export async function createOwnedDatabase(
     // The owner role creates the app's tables in public. It is NOINHERIT, so pg_database_owner's
     // rights do not reach it; a grant (revoked by DROP OWNED at hand-over) leaves public's owner as
     // the template had it, which pg_dump would otherwise print.
-    if (o.owner) await db.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${pg.escapeIdentifier(o.owner)}`);
+    if (o.ownerRole) await db.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${pg.escapeIdentifier(o.ownerRole)}`);
     await db.query(`CREATE SCHEMA IF NOT EXISTS sim_meta`);
     await db.query(`DROP TABLE IF EXISTS sim_meta.marker`);
     await db.query(
-      `CREATE TABLE sim_meta.marker (tool text NOT NULL, project text NOT NULL, database_name text NOT NULL, database_oid oid NOT NULL, purpose text NOT NULL, created_at timestamptz NOT NULL)`,
+      `CREATE TABLE sim_meta.marker (tool text NOT NULL, project text NOT NULL, database_name text NOT NULL, database_oid oid NOT NULL, purpose text NOT NULL, created_at timestamptz NOT NULL, owner_pid integer, owner_host text)`,
     );
     await db.query(
-      `INSERT INTO sim_meta.marker SELECT 'facade-sim', $1, current_database(), (SELECT oid FROM pg_database WHERE datname = current_database()), $2, $3`,
-      [o.project, o.purpose, new Date()],
+      `INSERT INTO sim_meta.marker SELECT 'facade-sim', $1, current_database(), (SELECT oid FROM pg_database WHERE datname = current_database()), $2, $3, $4, $5`,
+      [o.project, o.purpose, new Date(), o.owner?.pid ?? null, o.owner?.host ?? null],
     );
   } finally {
     await db.end();

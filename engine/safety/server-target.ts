@@ -92,7 +92,7 @@ export function cleanPgEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Process
 
 /** Connections are built from explicit parameters only; ambient PG* variables never choose the target. */
 export function connectExplicit(t: ServerTarget, database: string): pg.Client {
-  return new pg.Client({
+  const client = new pg.Client({
     host: t.host,
     port: t.port,
     user: t.user,
@@ -100,6 +100,11 @@ export function connectExplicit(t: ServerTarget, database: string): pg.Client {
     database,
     application_name: 'facade-sim',
   });
+  // An idle client whose server goes away (an interrupted docker run stops its container) emits
+  // 'error'; unheard, that crashes the process with exit 1 instead of the interrupt's 130. The
+  // failure still reaches whoever awaits a query on it.
+  client.on('error', () => {});
+  return client;
 }
 
 export { AMBIENT as AMBIENT_PG_VARIABLES };

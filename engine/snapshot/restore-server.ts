@@ -48,7 +48,7 @@ export async function restoreToServer(
         purpose: options.purpose ?? 'restore',
         tablespace: options.tablespace,
         allowRemoteHosts: options.allowRemoteHosts,
-        owner: role,
+        ownerRole: role,
       });
       const client = connectExplicit({ ...target, user: role, password }, name);
       await client.connect();

@@ -55,6 +55,16 @@ export function runExitCleanups(): void {
 }
 
 let interruptedBy: string | undefined;
+const interruption = new AbortController();
+
+/**
+ * Aborted when SIGINT or SIGTERM arrives: long work (a restore's statements, a child process
+ * started with `{ signal }`) passes it on so it stops at once instead of finishing unseen, and
+ * registers what it must undo (a half-restored database) with `onInterruptCleanup`.
+ */
+export function interruptSignal(): AbortSignal {
+  return interruption.signal;
+}
 
 /** True once SIGINT or SIGTERM arrived: the process is cleaning up and will exit. */
 export function interrupted(): boolean {
@@ -64,6 +74,7 @@ export function interrupted(): boolean {
 export function installSignalHandlers(): void {
   const handle = (code: number, name: string) => () => {
     interruptedBy = name;
+    interruption.abort(new Error(`interrupted (${name})`));
     process.stderr.write(`\ninterrupted (${name}): stopping; committed snapshots are untouched\n`);
     runExitCleanups();
     // A second signal while the run's database is being dropped exits at once.

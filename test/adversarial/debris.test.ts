@@ -1,0 +1,79 @@
+// Crash debris: a run killed with SIGKILL skips every cleanup; `sim clean` finds the databases
+// whose marker names an owner process that is gone and drops them, and nothing else: not a live
+// run's, not a template kept on purpose, not an unmarked database that merely looks like ours.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROJECT_ID } from '../../engine/db/open-backend.ts';
+import { createOwnedDatabase } from '../../engine/safety/index.ts';
+import { runSim, SERVER_URL } from '../support/run-sim.ts';
+
+const run = randomBytes(3).toString('hex');
+const name = (what: string) => `sim_debris_${run}_${what}`;
+const created: string[] = [];
+let inputs = 0;
+let wrong = 0;
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: SERVER_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+const exists = (db: string) =>
+  admin(async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [db])).rowCount === 1);
+
+afterAll(async () => {
+  await admin(async (c) => {
+    for (const db of created) await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(db)} WITH (FORCE)`);
+  });
+  console.log(`debris: ${inputs} databases presented to sim clean: ${wrong} wrongly kept or wrongly dropped`);
+});
+
+function deadPid(): number {
+  return Number(
+    spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout,
+  );
+}
+
+describe('sim clean', () => {
+  it('drops databases of dead owners only, and --dry-run drops nothing', async () => {
+    const dead = deadPid();
+    const cases: { db: string; reaped: boolean }[] = [];
+    const make = async (what: string, owner: { pid: number; host: string } | undefined, reaped: boolean) => {
+      const db = name(what);
+      created.push(db);
+      await createOwnedDatabase(SERVER_URL, { name: db, project: PROJECT_ID, purpose: 'generate', owner });
+      cases.push({ db, reaped });
+    };
+    await make('dead', { pid: dead, host: hostname() }, true);
+    await make('dead2', { pid: dead, host: hostname() }, true);
+    await make('live', { pid: process.pid, host: hostname() }, false);
+    await make('elsewhere', { pid: dead, host: 'another-host.example' }, false);
+    await make('template', undefined, false);
+    const unmarked = name('unmarked');
+    created.push(unmarked);
+    await admin((c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(unmarked)}`));
+    cases.push({ db: unmarked, reaped: false });
+
+    const dry = await runSim(['clean', '--database-url', SERVER_URL, '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    for (const c of cases) {
+      expect(await exists(c.db), `${c.db} after --dry-run`).toBe(true);
+      expect(dry.stdout.includes(`would drop ${c.db} `), `${c.db} listed`).toBe(c.reaped);
+    }
+    const real = await runSim(['clean', '--database-url', SERVER_URL]);
+    expect(real.code, real.stderr).toBe(0);
+    for (const c of cases) {
+      inputs++;
+      const gone = !(await exists(c.db));
+      if (gone !== c.reaped) wrong++;
+      expect(gone, `${c.db} ${c.reaped ? 'should be dropped' : 'should be kept'}`).toBe(c.reaped);
+    }
+  }, 120_000);
+});
