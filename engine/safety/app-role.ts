@@ -31,7 +31,7 @@ export async function createAppRole(
   await admin.connect();
   try {
     await admin.query(
-      `CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT ` +
+      `CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS ` +
         `CONNECTION LIMIT 8 PASSWORD ${pg.escapeLiteral(password)}`,
     );
     await admin.query(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC`);
@@ -39,15 +39,9 @@ export async function createAppRole(
   } finally {
     await admin.end();
   }
-  // The public schema: owned by pg_database_owner from PostgreSQL 15 on, by the bootstrap
-  // superuser before; either way the run's role gets it.
-  const inDb = connectExplicit(target, database);
-  await inDb.connect();
-  try {
-    await inDb.query(`ALTER SCHEMA public OWNER TO ${role}`);
-  } finally {
-    await inDb.end();
-  }
+  // The public schema needs nothing: from PostgreSQL 15 on pg_database_owner owns it, which the
+  // role now is; before 15 PUBLIC may create in it. Changing its owner would also make pg_dump
+  // write it into the snapshot, and a server's dump would differ from an embedded one.
   return serverUrl({ ...target, user: appRoleName(database), password }, database);
 }
 
