@@ -284,7 +284,8 @@ function runShard(
   onMessage: (message: ShardMessage) => void,
 ): Promise<number> {
   return new Promise((resolveRun, rejectRun) => {
-    const { execArgv, env } = sandboxArgs(bundle, { write: tmp, read: [] });
+    const egress = job.target.kind === 'server' ? job.target.allow : undefined;
+    const { execArgv, env } = sandboxArgs(bundle, { write: tmp, read: [], egress });
     const child = fork(bundle.file, [], {
       execArgv,
       env,

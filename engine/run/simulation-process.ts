@@ -119,10 +119,9 @@ export async function simulateShard(
   const startMs = scenario.startMs;
   const endMs = startMs + scenario.days * DAY_MS;
   const realRandom = Math.random;
-  // In a sandboxed process the guard has been up since before the app's modules loaded; it lets
-  // the run's database through before the run connects.
+  // In a sandboxed process the guard has been up since before any module loaded, letting through
+  // only the database endpoint the parent named when it started the process.
   const sandbox = sandboxGuard();
-  if (sandbox && job.target.kind === 'server') sandbox.allowDatabase(job.target.allow);
   const latency = job.chaosLatencyMs ? () => realRandom() * job.chaosLatencyMs! : undefined;
   const db: SimDatabase =
     job.target.kind === 'pglite'
