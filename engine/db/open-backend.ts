@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { cleanPgEnv, createOwnedDatabase, dropOwnedDatabase, parseServerUrl } from '../safety/index.ts';
 import { databaseEgress, type EgressAllow } from '../safety/egress-guard.ts';
+import { createAppRole, dropAppRole } from '../safety/app-role.ts';
 import { onInterruptCleanup } from '../util/exit-cleanup.ts';
 import { startPostgresReaper } from '../reaper/reaper.ts';
 import { hostToolRunner, schemaDump, type ToolRunner } from './server-database.ts';
@@ -81,15 +82,19 @@ async function serverBackend(
   const run = randomBytes(4).toString('hex');
   const names = Array.from({ length: options.shards }, (_, i) => `sim_${purpose}_${run}_s${i}`);
   const created: string[] = [];
+  const allowRemoteHosts = options.allowRemoteHosts;
   const drop = async () => {
     for (const name of created.splice(0)) {
-      await dropOwnedDatabase(adminUrl, name, { project: PROJECT_ID, allowRemoteHosts: options.allowRemoteHosts });
+      await dropOwnedDatabase(adminUrl, name, { project: PROJECT_ID, allowRemoteHosts });
+      await dropAppRole(adminUrl, name, { allowRemoteHosts });
       reaper?.untrack(name);
     }
   };
   // An interrupted run drops its databases too (SIGINT/SIGTERM).
   const unregister = onInterruptCleanup(drop);
   const urls: string[] = [];
+  // What the app connects with: a least-privilege role that owns its database and nothing else.
+  const appUrls: string[] = [];
   try {
     for (const name of names) {
       reaper?.track(name);
@@ -99,10 +104,12 @@ async function serverBackend(
           name,
           project: PROJECT_ID,
           purpose,
+          allowRemoteHosts,
           // Recorded so `sim clean` can drop it if this process is killed and its reaper fails too.
           owner: { pid: process.pid, host: hostname() },
         }),
       );
+      appUrls.push(await createAppRole(adminUrl, name, { allowRemoteHosts }));
     }
   } catch (error) {
     await drop().catch(() => {});
@@ -114,10 +121,10 @@ async function serverBackend(
   let closed: Promise<void> | undefined;
   return {
     backend,
-    shards: urls.map((url) => ({
+    shards: appUrls.map((url) => ({
       kind: 'server' as const,
       url,
-      allow: databaseEgress(parseServerUrl(url, { allowRemoteHosts: options.allowRemoteHosts })),
+      allow: databaseEgress(parseServerUrl(url, { allowRemoteHosts })),
     })),
     describe: names.length === 1 ? `database ${names[0]}` : `databases ${names.join(', ')}`,
     schemaDump: (shard) => schemaDump(tools, urls[shard]!),

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { DUMP_SESSION_SQL } from './introspect.ts';
+import { explicitPgClient } from '../safety/server-target.ts';
 
 const copyTo = copyStreams.to;
 import { sleepReal, type Backend, type LatencyFn, type SimDatabase } from './sim-database.ts';
@@ -44,7 +45,7 @@ export async function openServerDatabase(options: {
   tools?: ToolRunner;
 }): Promise<SimDatabase> {
   // A single connection: one writer keeps sequence values and row order deterministic.
-  const client = new pg.Client({ ...explicitConnection(options.url), application_name: 'facade-sim' });
+  const client = explicitPgClient({ ...explicitConnection(options.url), application_name: 'facade-sim' });
   await client.connect();
   // A lost connection (the server went away, or an interrupt is dropping this database) fails the
   // pending and next query with its own error; without a listener it would crash the process.
@@ -108,7 +109,7 @@ async function copyText(client: pg.Client, statement: string): Promise<string> {
 /** node-postgres fills what a URL leaves out from PG* variables; every parameter is given here instead. */
 function explicitConnection(url: string): pg.ClientConfig {
   const u = new URL(url);
-  const host = u.searchParams.get('host') ?? decodeURIComponent(u.hostname.replace(/^\[|\]$/g, ''));
+  const host = u.searchParams.get('host') ?? decodeURIComponent(u.hostname).replace(/^\[|\]$/g, '');
   return {
     host: host || 'localhost',
     port: Number(u.port || 5432),

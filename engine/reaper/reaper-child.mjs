@@ -85,6 +85,8 @@ async function reapPostgres(connect) {
     await client.connect();
     for (const name of names) {
       await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`).catch(() => {});
+      // The run's least-privilege app role (see app-role.ts) owned only that database.
+      await client.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(`${name}_app`)}`).catch(() => {});
     }
   } finally {
     await client.end().catch(() => {});

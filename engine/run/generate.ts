@@ -191,7 +191,6 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
 
     const progress = createProgress(process.stderr, scenario, endMs, options.quiet);
     const states = new Map<string, string[]>(labels.map((label) => [label, []]));
-    const ready: ((label: string) => void)[] = [];
     const runs = backend.shards.map((target, index) => {
       const job: ShardJob = {
         scenario,
@@ -206,9 +205,7 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
       return runShard(bundle, job, tmp, children, (message) => {
         if (message.type === 'progress') progress.update(index, message.nowMs, message.events);
         if (message.type === 'state') {
-          const dirs = states.get(message.label)!;
-          dirs[index] = message.dir;
-          if (dirs.filter(Boolean).length === workers) ready.forEach((notify) => notify(message.label));
+          states.get(message.label)![index] = message.dir;
         }
       });
     });
@@ -261,17 +258,10 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
     const staged: SnapshotVersion[] = [];
     const diffs: string[] = [];
     const results: GeneratedSnapshot[] = [];
-    const writing = (async () => {
-      for (const label of labels) {
-        await new Promise<void>((resolveLabel) => {
-          if (states.get(label)!.filter(Boolean).length === workers) return resolveLabel();
-          ready.push((done) => done === label && resolveLabel());
-        });
-        results.push(await writeState(label));
-      }
-    })();
+    // Nothing is written until every shard has exited cleanly: a shard that reaches out after its
+    // last state (a timer the app left behind) fails the run with no snapshot half-committed.
     const events = (await Promise.all(runs)).reduce((a, b) => a + b, 0);
-    await writing;
+    for (const label of labels) results.push(await writeState(label));
     if (!options.dryRun) commitSnapshots(staged);
     for (const diff of diffs) log(diff);
     progress.done();
@@ -316,7 +306,8 @@ function runShard(
   onMessage: (message: ShardMessage) => void,
 ): Promise<number> {
   return new Promise((resolveRun, rejectRun) => {
-    const { execArgv, env } = sandboxArgs(bundle, { write: tmp, read: [] });
+    const egress = job.target.kind === 'server' ? job.target.allow : undefined;
+    const { execArgv, env } = sandboxArgs(bundle, { write: tmp, read: [], egress });
     const child = fork(bundle.file, [], {
       execArgv,
       env,

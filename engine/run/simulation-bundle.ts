@@ -1,10 +1,16 @@
+import { existsSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { EgressAllow } from '../safety/egress-guard.ts';
+import { EGRESS_ALLOW_VARIABLE } from '../safety/sandbox-guard.ts';
 import { cacheDir } from '../util/cache-dir.ts';
 import { bundleModule, ENGINE_DIR, ENGINE_EXT, type BundledModule } from './module-bundle.ts';
 
 export interface SimulationBundle extends BundledModule {
   /** The project the binding belongs to (its sources are read at run time, e.g. migrations). */
   projectRoot: string;
+  /** Loaded with `--import` before the bundle: installs the egress guard ahead of every package. */
+  preload: string;
 }
 
 /**
@@ -26,7 +32,15 @@ export async function bundleSimulation(bindingModule: string, projectRoot: strin
     root: projectRoot,
     engine: 'include',
   });
-  return { ...bundle, projectRoot };
+  // The bundle's packages are imports, and ES modules evaluate their imports before their own
+  // body: only a module loaded before the bundle's graph puts the guard ahead of them all.
+  const preload = await bundleModule({
+    contents: `import ${JSON.stringify(`${ENGINE_DIR}/run/permission-shims.ts`)};`,
+    resolveDir: ENGINE_DIR,
+    root: projectRoot,
+    engine: 'include',
+  });
+  return { ...bundle, projectRoot, preload: preload.file };
 }
 
 /**
@@ -37,20 +51,27 @@ export async function bundleSimulation(bindingModule: string, projectRoot: strin
  */
 export function sandboxArgs(
   bundle: SimulationBundle,
-  allow: { write: string; read: string[] },
+  allow: { write: string; read: string[]; egress?: EgressAllow },
 ): { execArgv: string[]; env: NodeJS.ProcessEnv } {
   // The folders of the code it runs (a binding may live outside the project, and an app reads
   // files next to its code, such as migrations), its packages, and the cache.
   const codeDirs = Object.keys(bundle.sources).map((source) => dirname(resolve(bundle.projectRoot, source)));
   const reads = outermost([bundle.projectRoot, ...codeDirs, ...bundle.packageRoots, cacheDir()]);
-  reads.push(bundle.file, allow.write, ...allow.read);
+  reads.push(bundle.file, bundle.preload, allow.write, ...allow.read);
+  // The engine finds its cache through the node_modules next to it; resolving a package there
+  // reads that folder's path even when it is a link elsewhere and the project lives outside it.
+  const engineModules = resolve(ENGINE_DIR, '..', 'node_modules');
+  if (existsSync(engineModules)) reads.push(engineModules);
   const execArgv = [
     '--experimental-permission',
     ...[...new Set(reads)].map((path) => `--allow-fs-read=${path}`),
     `--allow-fs-write=${allow.write}`,
     '--disable-warning=ExperimentalWarning',
+    `--import=${pathToFileURL(bundle.preload).href}`,
   ];
   const env: NodeJS.ProcessEnv = { TZ: 'UTC', PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  // The one endpoint the guard lets through, fixed when the process starts (see sandbox-guard.ts).
+  if (allow.egress) env[EGRESS_ALLOW_VARIABLE] = JSON.stringify(allow.egress);
   if (process.env.CI) env.CI = process.env.CI;
   return { execArgv, env };
 }

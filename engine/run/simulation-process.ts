@@ -9,7 +9,8 @@ import { openServerDatabase } from '../db/server-database.ts';
 import type { SimDatabase } from '../db/sim-database.ts';
 import { RandomStream } from '../rng/random-stream.ts';
 import { installSeededGlobals } from '../rng/seeded-globals.ts';
-import { installEgressGuard } from '../safety/egress-guard.ts';
+import { installEgressGuard, type EgressGuard } from '../safety/egress-guard.ts';
+import { sandboxGuard } from '../safety/sandbox-guard.ts';
 import { Scheduler, type SchedulerLimits } from '../scheduler/scheduler.ts';
 import { writeShardState } from '../snapshot/shard-state.ts';
 import { startVendorHarness, UnstubbedRequestError } from '../vendors/vendor-harness.ts';
@@ -52,8 +53,14 @@ export const checkpointLabel = (day: number) => `d${day}`;
  */
 export async function runSimulationProcess(binding: AppBinding): Promise<void> {
   const send = (message: ShardMessage) => process.send?.(message);
-  const fail = (error: unknown) => {
+  let failed = false;
+  const fail = (failure: unknown) => {
+    // An app that swallowed a refused call and failed on its consequence (in a timer, or a promise
+    // nobody awaits) failed because of the call: report that, with its exit code.
+    const error = egressCause() ?? failure;
     const e = error instanceof Error ? error : new Error(String(error));
+    if (failed) return;
+    failed = true;
     send({
       type: 'failed',
       name: e.name,
@@ -68,16 +75,39 @@ export async function runSimulationProcess(binding: AppBinding): Promise<void> {
   // App code that throws in a timer or leaves a promise rejected fails the run like any error.
   process.on('uncaughtException', fail);
   process.on('unhandledRejection', fail);
+  // A refused egress attempt ends the run at once, even when the app swallowed the error; one
+  // made while the app's modules loaded is reported now.
+  const guard = sandboxGuard();
+  guard?.onAttempt(() => fail(undefined));
+  if (guard?.attempts.length) fail(undefined);
   // The parent is gone (killed): nothing is left to report to.
   process.on('disconnect', () => process.exit(1));
   const job = await new Promise<ShardJob>((resolve) => process.once('message', (m) => resolve(m as ShardJob)));
   try {
     await simulateShard(binding, job, send);
+    // Anything the app set off after its last state was written fails the run too.
+    sandboxGuard()?.assertClean();
     process.send?.({ type: 'done', events: 0 } satisfies ShardMessage, () => process.exit(0));
   } catch (error) {
     fail(error);
   }
 }
+
+/** The refused call behind a failure, when there was one: a vendor stub missing, or egress. */
+function egressCause(): Error | undefined {
+  const guard = sandboxGuard();
+  if (guard && guard.attempts.length > 0) {
+    try {
+      guard.assertClean();
+    } catch (error) {
+      return error as Error;
+    }
+  }
+  return unstubbed[0] ? new UnstubbedRequestError(unstubbed[0]) : undefined;
+}
+
+// The vendor calls no stub answered in this process, for a failure reported outside simulateShard.
+let unstubbed: string[] = [];
 
 /** Simulates one shard of a scenario, writing its state at each checkpoint and at the end. */
 export async function simulateShard(
@@ -89,6 +119,9 @@ export async function simulateShard(
   const startMs = scenario.startMs;
   const endMs = startMs + scenario.days * DAY_MS;
   const realRandom = Math.random;
+  // In a sandboxed process the guard has been up since before any module loaded, letting through
+  // only the database endpoint the parent named when it started the process.
+  const sandbox = sandboxGuard();
   const latency = job.chaosLatencyMs ? () => realRandom() * job.chaosLatencyMs! : undefined;
   const db: SimDatabase =
     job.target.kind === 'pglite'
@@ -116,8 +149,11 @@ export async function simulateShard(
       owns: (label) => ownsTenant(job.shard, label),
       vendorLatencyMs: latency,
     };
-    const guard = installEgressGuard({ allow: job.target.kind === 'server' ? [job.target.allow] : [] });
+    const guard: Pick<EgressGuard, 'attempts' | 'assertClean' | 'uninstall'> = sandbox
+      ? { attempts: sandbox.attempts, assertClean: () => sandbox.assertClean(), uninstall: () => {} }
+      : installEgressGuard({ allow: job.target.kind === 'server' ? [job.target.allow] : [] });
     const harness = startVendorHarness(binding.vendorHandlers(ctx));
+    unstubbed = harness.unhandled;
     // The state at an instant: what a run that ended there would hold.
     const writeState = async (label: string, atMs: number) => {
       harness.assertClean();

@@ -28,21 +28,57 @@ export function trustContainerHost(host: string): void {
   containerHosts.add(host);
 }
 
+// The only query parameter a URL may carry: libpq and node-postgres read others differently
+// (hostaddr= replaces the host libpq connects to, options= and service= change the session or
+// the target), so a guard that checked the host would not be checking where the connection goes.
+const QUERY_PARAMETERS = new Set(['host']);
+
 /**
- * Parses an explicit server URL. Remote hosts are refused unless allowed by exact name: a
- * production DSN pasted into a test config is the incident this tool exists to prevent.
+ * Parses an explicit server URL as libpq would, or refuses it. Remote hosts are refused unless
+ * allowed by exact name: a production DSN pasted into a test config is the incident this tool
+ * exists to prevent. Anything libpq and node-postgres could read two ways is refused too: a host
+ * list (libpq tries each of `a,b` in turn; node-postgres takes the text whole), a repeated or
+ * unknown query parameter, a host in brackets that is not an IPv6 address.
  */
 export function parseServerUrl(url: string, options: { allowRemoteHosts?: string[] } = {}): ServerTarget {
+  const shown = url.replace(/:[^:@/]*@/, ':***@');
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new SafetyError('url', `'${url.replace(/:[^:@/]*@/, ':***@')}' is not a postgres:// URL`);
+    throw new SafetyError('url', `'${shown}' is not a postgres:// URL`);
   }
   if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
     throw new SafetyError('url', `expected a postgres:// URL, got ${u.protocol}`);
   }
-  const host = decodeURIComponent(u.searchParams.get('host') ?? u.hostname) || 'localhost';
+  const keys = [...u.searchParams.keys()];
+  const unknown = keys.find((k) => !QUERY_PARAMETERS.has(k));
+  if (unknown !== undefined) {
+    throw new SafetyError('url', `'${shown}': the query parameter '${unknown}' is not accepted (only host=)`);
+  }
+  if (keys.length !== new Set(keys).size) {
+    throw new SafetyError('url', `'${shown}' names host= more than once; give exactly one host`);
+  }
+  const query = u.searchParams.get('host');
+  const authority = decodeURIComponent(u.hostname);
+  if (query !== null && authority !== '' && authority !== 'localhost') {
+    throw new SafetyError('url', `'${shown}' names a host twice (${authority} and host=${query}); give exactly one`);
+  }
+  let host = (query ?? authority) || 'localhost';
+  if (/[,\s]/.test(host) || /,/.test(u.port) || /,/.test(decodeURIComponent(u.host))) {
+    throw new SafetyError(
+      'multi-host',
+      `'${shown}' lists several hosts; libpq would try each in turn, so the tool refuses host lists: give one host`,
+    );
+  }
+  if (host.startsWith('[')) {
+    const inner = host.slice(1, -1);
+    if (!host.endsWith(']') || isIP(inner) !== 6) {
+      throw new SafetyError('url', `'${shown}': ${host} is not an IPv6 address`);
+    }
+    // What libpq and node-postgres connect to: the address, without the URL's brackets.
+    host = inner;
+  }
   if (!LOOPBACK(host) && !containerHosts.has(host) && !(options.allowRemoteHosts ?? []).includes(host)) {
     throw new SafetyError(
       'remote-host',
@@ -92,19 +128,39 @@ export function cleanPgEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Process
 
 /** Connections are built from explicit parameters only; ambient PG* variables never choose the target. */
 export function connectExplicit(t: ServerTarget, database: string): pg.Client {
-  const client = new pg.Client({
+  const client = explicitPgClient({
     host: t.host,
     port: t.port,
     user: t.user,
     password: t.password ?? '',
     database,
     application_name: 'facade-sim',
+    ssl: false,
   });
   // An idle client whose server goes away (an interrupted docker run stops its container) emits
   // 'error'; unheard, that crashes the process with exit 1 instead of the interrupt's 130. The
   // failure still reaches whoever awaits a query on it.
   client.on('error', () => {});
   return client;
+}
+
+/**
+ * A node-postgres client that reads nothing from the environment. node-postgres fills every
+ * parameter left empty from a PG* variable (PGOPTIONS, PGSSLMODE, PGREPLICATION, PGPASSWORD…),
+ * and an empty string counts as left empty; it reads them in the constructor, so they are hidden
+ * for that instant. The password is a function so that an empty one does not send the client to
+ * PGPASSFILE either.
+ */
+export function explicitPgClient(config: pg.ClientConfig): pg.Client {
+  const hidden = Object.keys(process.env).filter((k) => k.startsWith('PG'));
+  const saved = hidden.map((k) => [k, process.env[k]] as const);
+  for (const k of hidden) delete process.env[k];
+  try {
+    const password = typeof config.password === 'string' ? config.password : '';
+    return new pg.Client({ ...config, password: () => password });
+  } finally {
+    for (const [k, v] of saved) process.env[k] = v;
+  }
 }
 
 export { AMBIENT as AMBIENT_PG_VARIABLES };
