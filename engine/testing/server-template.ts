@@ -54,7 +54,7 @@ export async function ensureTemplate(
       await admin.query(`DROP DATABASE ${pg.escapeIdentifier(name)}`);
     }
     try {
-      await restoreToServer(snapshotDir, adminUrl, { name, purpose: 'template', tools: options.tools, tablespace });
+      await restoreTemplate(snapshotDir, adminUrl, { name, tools: options.tools, tablespace });
     } catch (e) {
       if (tablespace && (e as { code?: string }).code === '58P01') {
         // PostgreSQL keeps a per-version directory (PG_<major>_<catalog>) inside the location.
@@ -81,6 +81,18 @@ export async function ensureTemplate(
     await admin.query('SELECT pg_advisory_unlock_all()').catch(() => {});
     await admin.end();
   }
+}
+
+/**
+ * The one place the template is restored (today through psql, by restoreToServer); a restorer
+ * that needs no client tools replaces this call alone.
+ */
+async function restoreTemplate(
+  snapshotDir: string,
+  adminUrl: string,
+  options: { name: string; tools: ToolRunner | undefined; tablespace: string | undefined },
+): Promise<void> {
+  await restoreToServer(snapshotDir, adminUrl, { ...options, purpose: 'template' });
 }
 
 async function tablespaceLocation(admin: pg.Client, tablespace: string): Promise<string> {
