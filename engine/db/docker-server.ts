@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
-import { getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID } from 'testcontainers';
+import { getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID, Wait } from 'testcontainers';
 import { trustContainerHost } from '../safety/server-target.ts';
 import { REAPER_LABEL, startDockerReaper } from '../reaper/reaper.ts';
 import { postgresImage } from './postgres-image.ts';
@@ -45,6 +45,11 @@ export interface DockerPostgres {
 }
 
 const PGDATA = '/var/lib/postgresql/data';
+/**
+ * Docker's way to switch a health check off (`HEALTHCHECK NONE`); testcontainers' type lists only
+ * CMD and CMD-SHELL, though it hands the test to Docker as given.
+ */
+const NO_HEALTH_CHECK = { test: ['NONE'] } as unknown as Parameters<PostgreSqlContainer['withHealthCheck']>[0];
 export const VOLUME_LABEL = 'org.facade-sim.purpose';
 const VOLUME_PURPOSE = 'test-data-directory';
 // Docker's `--tmpfs` accepts only a few options (not huge=), but the local volume driver hands
@@ -69,6 +74,16 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
       .withDatabase('postgres')
       .withUsername('postgres')
       .withPassword('sim')
+      // The module's health check runs pg_isready every 250 ms for the container's whole life
+      // (about 0.4 of a core idle); readiness is waited for once here, and then nothing polls.
+      .withHealthCheck(NO_HEALTH_CHECK)
+      .withWaitStrategy(
+        Wait.forAll([
+          Wait.forListeningPorts(),
+          // Over TCP: the entrypoint's first, socket-only server (initdb) must not count as ready.
+          Wait.forSuccessfulCommand('pg_isready --host 127.0.0.1 --username postgres --dbname postgres'),
+        ]),
+      )
       .withCommand([
         '-c',
         'fsync=off',
