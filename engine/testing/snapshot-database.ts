@@ -363,7 +363,13 @@ async function pgliteDatabase<S extends Record<string, unknown>, B extends Backe
     const { tx, end } = await rolledBackTransaction(drizzlePglite(await shared, drizzleConfig));
     // PGlite runs one transaction at a time and queues every other query behind it, so a query on
     // the instance would wait for this test's rollback forever: the driver is the transaction.
-    const driver = (tx as unknown as { session: { client: Transaction } }).session.client;
+    const driver = (tx as unknown as { session?: { client?: Transaction } }).session?.client;
+    if (typeof driver?.query !== 'function') {
+      await end();
+      throw new Error(
+        `facade-sim: this drizzle-orm no longer exposes PGlite's transaction, so t.driver cannot join the test's transaction; use t.db, or isolation: 'clone'`,
+      );
+    }
     return handle<S, B>({
       url: undefined,
       db: tx as unknown as SnapshotDb<S, B>,
