@@ -9,6 +9,7 @@ import { restoreToServer } from '../engine/snapshot/restore-server.ts';
 import { dropOwnedDatabase } from '../engine/safety/index.ts';
 import { benchCompare } from './compare.ts';
 import { benchLearn } from './learn.ts';
+import { benchDockerProvisioning } from './provisioning.ts';
 import { fmtMs, percentile } from './stats.ts';
 
 const SERVER = process.env.SIM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -175,4 +176,5 @@ if (only === 'compare') {
 if (!only || only === 'generate') benchGenerate();
 if (!only || only === 'scaling') benchScaling();
 if (!only || only === 'provisioning') await benchProvisioning();
+if ((!only || only === 'provisioning') && process.env.SIM_POSTGRES_IMAGE) await benchDockerProvisioning(log);
 if (only === 'learn') await benchLearn(SERVER, log);
