@@ -124,8 +124,24 @@ interface ServerState {
 
 const serverStates = new Map<string, Promise<ServerState>>();
 const sharedPglites = new Map<string, Promise<PGlite>>();
-/** Handles not yet closed; a shared connection is let go of (unref'd) while none is open. */
+/** Handles not yet closed; the shared connections are let go of (unref'd) while none is open. */
 let openHandles = 0;
+/**
+ * An open PGlite keeps the event loop alive and cannot be unref'd, so the shared one (transaction
+ * isolation) is closed once no handle has been open for this long: tests that follow each other
+ * keep it, and a script exits about this long after its last close().
+ */
+const PGLITE_IDLE_MS = 1_000;
+let idleTimer: NodeJS.Timeout | undefined;
+
+async function closeSharedPglites(): Promise<void> {
+  const pglites = [...sharedPglites.values()];
+  sharedPglites.clear();
+  for (const p of pglites) await (await p.catch(() => undefined))?.close().catch(() => {});
+}
+
+/** The connections of the transaction isolation's shared databases. */
+const sharedClients = new Set<pg.Client>();
 
 /**
  * Clones kept ready per worker (SIM_CLONE_POOL, default 2). Two copies in flight use both cores
@@ -254,13 +270,17 @@ function handle<S extends Record<string, unknown>, B extends BackendName>(
   parts: Omit<TestDatabase<S, B>, typeof Symbol.asyncDispose | 'close'> & {
     close(options: { keep?: boolean }): Promise<void>;
   },
-  onIdle: () => void = () => {},
 ): TestDatabase<S, B> {
   openHandles++;
+  clearTimeout(idleTimer);
   let closing: Promise<void> | undefined;
   const close = (options: { keep?: boolean } = {}) =>
     (closing ??= parts.close(options).finally(() => {
-      if (--openHandles === 0) onIdle();
+      // Whichever handle closes last, the shared connections stop holding the process.
+      if (--openHandles === 0) {
+        for (const client of sharedClients) holdProcess(client, false);
+        idleTimer = setTimeout(() => void closeSharedPglites(), PGLITE_IDLE_MS);
+      }
     }));
   return { url: parts.url, db: parts.db, driver: parts.driver, close, [Symbol.asyncDispose]: () => close() };
 }
@@ -305,14 +325,17 @@ export async function snapshotDatabase<
       await client.connect();
       await rebindMarker(client);
       state.shared = { client, name: clone.name, url: clone.url };
+      sharedClients.add(client);
     }
     const { client, url } = state.shared;
     holdProcess(client, true);
     const { tx, end } = await rolledBackTransaction(drizzlePg(client, drizzleConfig));
-    return handle<S, B>(
-      { url, db: tx as unknown as SnapshotDb<S, B>, driver: client as SnapshotDriver<B>, close: end },
-      () => holdProcess(client, false),
-    );
+    return handle<S, B>({
+      url,
+      db: tx as unknown as SnapshotDb<S, B>,
+      driver: client as SnapshotDriver<B>,
+      close: end,
+    });
   }
   const prepare = async () => {
     const clone = await cloneTemplate(state.admin, state.adminUrl, state.template, state.strategy, state.reaper);
@@ -404,6 +427,7 @@ export async function closeSnapshotDatabases(): Promise<void> {
     }
     await Promise.all(s.drops);
     if (s.shared) {
+      sharedClients.delete(s.shared.client);
       await s.shared.client.end().catch(() => {});
       await s.admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(s.shared.name)} WITH (FORCE)`).catch(() => {});
       s.reaper?.untrack(s.shared.name);
@@ -411,7 +435,6 @@ export async function closeSnapshotDatabases(): Promise<void> {
     await s.admin.end().catch(() => {});
     s.reaper?.done();
   }
-  const pglites = [...sharedPglites.values()];
-  sharedPglites.clear();
-  for (const p of pglites) await (await p.catch(() => undefined))?.close().catch(() => {});
+  clearTimeout(idleTimer);
+  await closeSharedPglites();
 }
