@@ -134,6 +134,9 @@ let openHandles = 0;
 const PGLITE_IDLE_MS = 1_000;
 let idleTimer: NodeJS.Timeout | undefined;
 
+/** snapshotDatabase() calls under way: a handle about to open counts as open. */
+let pendingHandles = 0;
+
 async function closeSharedPglites(): Promise<void> {
   const pglites = [...sharedPglites.values()];
   sharedPglites.clear();
@@ -192,7 +195,9 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('beforeExit', () => {
-    if (openHandles === 0 && (serverStates.size > 0 || sharedPglites.size > 0)) void closeSnapshotDatabases();
+    if (openHandles + pendingHandles === 0 && (serverStates.size > 0 || sharedPglites.size > 0)) {
+      void closeSnapshotDatabases();
+    }
   });
 }
 
@@ -279,7 +284,9 @@ function handle<S extends Record<string, unknown>, B extends BackendName>(
       // Whichever handle closes last, the shared connections stop holding the process.
       if (--openHandles === 0) {
         for (const client of sharedClients) holdProcess(client, false);
-        idleTimer = setTimeout(() => void closeSharedPglites(), PGLITE_IDLE_MS);
+        idleTimer = setTimeout(() => {
+          if (openHandles === 0 && pendingHandles === 0) void closeSharedPglites();
+        }, PGLITE_IDLE_MS);
       }
     }));
   return { url: parts.url, db: parts.db, driver: parts.driver, close, [Symbol.asyncDispose]: () => close() };
@@ -307,6 +314,18 @@ export async function snapshotDatabase<
   S extends Record<string, unknown> = Record<string, never>,
   B extends BackendName = Backend,
 >(options: SnapshotDatabaseOptions<S, B>): Promise<TestDatabase<S, B>> {
+  // The shared PGlite must not be closed for idleness while this call boots or uses it.
+  pendingHandles++;
+  try {
+    return await openSnapshotDatabase(options);
+  } finally {
+    pendingHandles--;
+  }
+}
+
+async function openSnapshotDatabase<S extends Record<string, unknown>, B extends BackendName>(
+  options: SnapshotDatabaseOptions<S, B>,
+): Promise<TestDatabase<S, B>> {
   const isolation = options.isolation ?? 'clone';
   const backend = backendOf(options);
   const dir = await resolveSnapshotDir(options.snapshot, { app: options.app });
@@ -422,12 +441,15 @@ export async function closeSnapshotDatabases(): Promise<void> {
     for (const p of s.ready.splice(0)) {
       const next = await p.catch(() => undefined);
       if (!next) continue;
+      // An unref'd socket would let the process exit in the middle of this cleanup.
+      holdProcess(next.client, true);
       await next.client.end().catch(() => {});
       s.drops.push(next.clone.drop().catch(() => {}));
     }
     await Promise.all(s.drops);
     if (s.shared) {
       sharedClients.delete(s.shared.client);
+      holdProcess(s.shared.client, true);
       await s.shared.client.end().catch(() => {});
       await s.admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(s.shared.name)} WITH (FORCE)`).catch(() => {});
       s.reaper?.untrack(s.shared.name);
