@@ -20,8 +20,10 @@ it('a process exits by itself within seconds of its last close(), whichever hand
     console.log(JSON.stringify([clone.url, tx.url].map((u) => new URL(u).pathname.slice(1))));`;
   const run = await runScript(script, { timeoutMs: 290_000 });
   expect(run.code, run.stderr).toBe(0);
-  // The ready clones and the shared database are dropped on the way out; a few seconds covers a busy machine.
-  expect(run.exitAfterOutputMs).toBeLessThan(5_000);
+  // A hang is what this catches: the exit waits a second for the shared PGlite, then drops the
+  // ready clones and the shared database; measured 1.2-3.4 s, and 8.9 s on a 2-core machine at
+  // load average 30.
+  expect(run.exitAfterOutputMs).toBeLessThan(15_000);
   const admin = new pg.Client({ connectionString: SERVER_URL });
   await admin.connect();
   try {
