@@ -13,7 +13,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
-    // The docker via needs one container per run; CI builds the image and sets SIM_POSTGRES_IMAGE.
+    // The docker backend needs one container per run; CI builds the image and sets SIM_POSTGRES_IMAGE.
     globalSetup:
       process.env.SIM_POSTGRES_IMAGE || process.env.SIM_DOCKER === '1' ? ['engine/testing/global-setup.ts'] : [],
     reporters: ['default'],

@@ -12,6 +12,7 @@ import { benchCompare } from './compare.ts';
 import { benchLearn } from './learn.ts';
 import { BenchRunFailed, benchTargets } from './targets.ts';
 import { parseArgs } from 'node:util';
+import { benchDockerProvisioning } from './provisioning.ts';
 import { fmtMs, percentile } from './stats.ts';
 
 const SERVER = process.env.SIM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -188,4 +189,5 @@ if (!only) {
 }
 if (only === 'generate') benchGenerate();
 if (only === 'provisioning') await benchProvisioning();
+if (only === 'provisioning' && process.env.SIM_POSTGRES_IMAGE) await benchDockerProvisioning(log);
 if (only === 'learn') await benchLearn(SERVER, log);

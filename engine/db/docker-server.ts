@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { StartedPostgreSqlContainer } from '@testcontainers/postgresql';
+import type { PostgreSqlContainer, StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import type { getContainerRuntimeClient } from 'testcontainers';
 import { loadTestcontainers } from './load-testcontainers.ts';
 import { trustContainerHost } from '../safety/server-target.ts';
@@ -46,6 +46,11 @@ export interface DockerPostgres {
 }
 
 const PGDATA = '/var/lib/postgresql/data';
+/**
+ * Docker's way to switch a health check off (`HEALTHCHECK NONE`); testcontainers' type lists only
+ * CMD and CMD-SHELL, though it hands the test to Docker as given.
+ */
+const NO_HEALTH_CHECK = { test: ['NONE'] } as unknown as Parameters<PostgreSqlContainer['withHealthCheck']>[0];
 export const VOLUME_LABEL = 'org.facade-sim.purpose';
 const VOLUME_PURPOSE = 'test-data-directory';
 // Docker's `--tmpfs` accepts only a few options (not huge=), but the local volume driver hands
@@ -60,7 +65,7 @@ const LARGE_FOLIO_TMPFS = 'huge=within_size,nosuid,nodev,noexec,mode=1777';
 export async function startDockerPostgres(options: DockerPostgresOptions = {}): Promise<DockerPostgres> {
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
   const image = options.image ?? postgresImage();
-  const { PostgreSqlContainer, getContainerRuntimeClient } = await loadTestcontainers();
+  const { PostgreSqlContainer, getContainerRuntimeClient, Wait } = await loadTestcontainers();
   const client = await getContainerRuntimeClient();
   const { dockerode } = client.container;
   const token = randomBytes(8).toString('hex');
@@ -71,6 +76,16 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
       .withDatabase('postgres')
       .withUsername('postgres')
       .withPassword('sim')
+      // The module's health check runs pg_isready every 250 ms for the container's whole life
+      // (about 0.4 of a core idle); readiness is waited for once here, and then nothing polls.
+      .withHealthCheck(NO_HEALTH_CHECK)
+      .withWaitStrategy(
+        Wait.forAll([
+          Wait.forListeningPorts(),
+          // Over TCP: the entrypoint's first, socket-only server (initdb) must not count as ready.
+          Wait.forSuccessfulCommand('pg_isready --host 127.0.0.1 --username postgres --dbname postgres'),
+        ]),
+      )
       .withCommand([
         '-c',
         'fsync=off',

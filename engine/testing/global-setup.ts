@@ -1,7 +1,7 @@
 import { startDockerPostgres } from '../db/docker-server.ts';
 
 /**
- * vitest globalSetup for `via: 'docker'`: one container per test run (RAM-backed, fsync off),
+ * vitest globalSetup for `backend: 'docker'`: one container per test run (RAM-backed, fsync off),
  * shared by every worker through SIM_DOCKER_ADMIN_URL; stopped when the run ends.
  */
 export default async function setup(): Promise<() => Promise<void>> {

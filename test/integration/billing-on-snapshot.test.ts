@@ -1,14 +1,18 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeSnapshotDatabases, snapshotDatabase, type TestDatabase } from 'facade-sim/testing';
+import { snapshotDatabase, type Backend, type TestDatabase } from 'facade-sim/testing';
 import { createBillingFacade, prorationCents, schema, INVARIANTS } from '../../domain/index.ts';
 import { vendorConfig } from '../../bindings/billing/vendor-stubs/vendor-config.ts';
 import { readSnapshot } from '../../engine/snapshot/snapshot-files.ts';
 
-const SNAPSHOT = 'snapshots/baseline-45d';
-const END = new Date(readSnapshot(SNAPSHOT).manifest.simulated.end);
+// A name: found in the app's snapshots folder through sim.config.ts, whatever the working directory.
+const SNAPSHOT = 'baseline-45d';
+const END = new Date(
+  readSnapshot(fileURLToPath(new URL('../../snapshots/baseline-45d', import.meta.url))).manifest.simulated.end,
+);
 
 // The app's vendors, as a test would stub them: every charge declines, everything else succeeds.
 const charges: string[] = [];
@@ -25,13 +29,10 @@ const server = setupServer(
   http.put(`${vendorConfig.searchBaseUrl}/1/indexes/:i/:id`, () => HttpResponse.json({})),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterAll(async () => {
-  server.close();
-  await closeSnapshotDatabases();
-});
+afterAll(() => server.close());
 
 let ids = 0;
-const facadeOn = (t: TestDatabase, now: Date) =>
+const facadeOn = (t: TestDatabase<typeof schema>, now: Date) =>
   createBillingFacade({
     db: t.db,
     clock: { now: () => now },
@@ -39,10 +40,10 @@ const facadeOn = (t: TestDatabase, now: Date) =>
     vendors: vendorConfig,
   });
 
-// The docker via runs whenever the global setup started a container (CI always does).
-const VIAS = [
-  ['url', 'clone'],
-  ['url', 'transaction'],
+// The docker backend runs whenever the global setup started a container (CI always does).
+const BACKENDS: (readonly [Backend, 'clone' | 'transaction'])[] = [
+  ['postgres', 'clone'],
+  ['postgres', 'transaction'],
   ['pglite', 'transaction'],
   ['pglite', 'clone'],
   ...(process.env.SIM_DOCKER_ADMIN_URL
@@ -51,26 +52,26 @@ const VIAS = [
         ['docker', 'transaction'],
       ] as const)
     : []),
-] as const;
+];
 
-it('runs the docker via when a container is available (always in CI)', () => {
+it('runs the docker backend when a container is available (always in CI)', () => {
   if (process.env.CI) {
     expect(process.env.SIM_DOCKER_ADMIN_URL, 'CI must exercise the docker path').toMatch(/^postgres:\/\//);
   }
 });
 
-describe.each(VIAS)('billing behaviour on the baseline snapshot (via %s, %s)', (via, isolation) => {
-  let t: TestDatabase;
+describe.each(BACKENDS)('billing behaviour on the baseline snapshot (backend %s, %s)', (backend, isolation) => {
+  let t: TestDatabase<typeof schema>;
   afterEach(async (ctx) => t?.close({ keep: ctx.task.result?.state === 'fail' && isolation === 'clone' }));
 
   it('the invoice-total invariant holds on the restored data', async () => {
-    t = await snapshotDatabase({ snapshot: SNAPSHOT, via, isolation, schema });
+    t = await snapshotDatabase({ snapshot: SNAPSHOT, backend, isolation, schema });
     const rows = (await t.db.execute(sql.raw(INVARIANTS.invoice_total_matches_lines!))).rows;
     expect(rows).toHaveLength(0);
   });
 
   it('a dunning run from the mid-state the snapshot holds retries due invoices and moves them along', async () => {
-    t = await snapshotDatabase({ snapshot: SNAPSHOT, via, isolation, schema });
+    t = await snapshotDatabase({ snapshot: SNAPSHOT, backend, isolation, schema });
     const due = Number(
       (
         await t.db.execute(
@@ -95,7 +96,7 @@ describe.each(VIAS)('billing behaviour on the baseline snapshot (via %s, %s)', (
   });
 
   it('a seat increase on the largest (whale) tenant is prorated to the cent', async () => {
-    t = await snapshotDatabase({ snapshot: SNAPSHOT, via, isolation, schema });
+    t = await snapshotDatabase({ snapshot: SNAPSHOT, backend, isolation, schema });
     const [whale] = (
       await t.db
         .execute(sql`SELECT s.id, s.seats, s.current_period_start, s.current_period_end, p.unit_amount_cents FROM subscriptions s

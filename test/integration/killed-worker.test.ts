@@ -17,10 +17,10 @@ const clonePrefix = `sim_t_${readSnapshot(SNAPSHOT)
 it('a test process killed without cleaning up leaves none of its clones on the server, except one it kept on purpose', async () => {
   const script = `
     const { snapshotDatabase } = await import('facade-sim/testing');
-    const kept = await snapshotDatabase({ snapshot: '${SNAPSHOT}', via: 'url', url: '${SERVER_URL}' });
+    const kept = await snapshotDatabase({ snapshot: '${SNAPSHOT}', backend: 'postgres', url: '${SERVER_URL}' });
     await kept.close({ keep: true });
-    await snapshotDatabase({ snapshot: '${SNAPSHOT}', via: 'url', url: '${SERVER_URL}' });
-    await snapshotDatabase({ snapshot: '${SNAPSHOT}', via: 'url', url: '${SERVER_URL}', isolation: 'transaction' });
+    await snapshotDatabase({ snapshot: '${SNAPSHOT}', backend: 'postgres', url: '${SERVER_URL}' });
+    await snapshotDatabase({ snapshot: '${SNAPSHOT}', backend: 'postgres', url: '${SERVER_URL}', isolation: 'transaction' });
     console.log(JSON.stringify({ kept: new URL(kept.url).pathname.slice(1) }));
     setInterval(() => {}, 1000);`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {

@@ -70,10 +70,10 @@ describe.skipIf(skip)('a RAM tablespace for templates and clones', () => {
   });
 
   it('builds the template and every clone in the tablespace, with the snapshot in them', async () => {
-    const t = await snapshotDatabase({ snapshot: SNAPSHOT, via: 'url', isolation: 'clone', tablespace });
+    const t = await snapshotDatabase({ snapshot: SNAPSHOT, backend: 'postgres', isolation: 'clone', tablespace });
     const name = new URL(t.url!).pathname.slice(1);
     expect(await tablespaceOf(name)).toBe(tablespace);
-    expect(Number((await t.db.execute(sql`SELECT count(*) AS n FROM organizations`)).rows[0].n)).toBeGreaterThan(300);
+    expect(Number((await t.db.execute(sql`SELECT count(*) AS n FROM organizations`)).rows[0]!.n)).toBeGreaterThan(300);
     await t.close();
     const template = await ensureTemplate(SERVER_URL, SNAPSHOT, { tablespace });
     expect(await tablespaceOf(template)).toBe(tablespace);
@@ -84,8 +84,8 @@ describe.skipIf(skip)('a RAM tablespace for templates and clones', () => {
     const template = await ensureTemplate(SERVER_URL, SNAPSHOT, { tablespace });
     await reboot('template', template);
     expect(await ensureTemplate(SERVER_URL, SNAPSHOT, { tablespace })).toBe(template);
-    const t = await snapshotDatabase({ snapshot: SNAPSHOT, via: 'url', isolation: 'clone', tablespace });
-    expect(Number((await t.db.execute(sql`SELECT count(*) AS n FROM organizations`)).rows[0].n)).toBeGreaterThan(300);
+    const t = await snapshotDatabase({ snapshot: SNAPSHOT, backend: 'postgres', isolation: 'clone', tablespace });
+    expect(Number((await t.db.execute(sql`SELECT count(*) AS n FROM organizations`)).rows[0]!.n)).toBeGreaterThan(300);
     await t.close();
     await closeSnapshotDatabases();
   });
