@@ -88,8 +88,10 @@ export class IngestBuffer {
     await this.db.execute(sql`
       INSERT INTO usage_records (subscription_id, metric, quantity, recorded_at)
       SELECT r.subscription_id, r.metric, r.quantity, r.recorded_at
-        FROM unnest(${pgArray(records.map((r) => r.subscriptionId))}::bigint[], ${pgArray(records.map((r) => r.metric))}::text[],
-                    ${pgArray(records.map((r) => r.quantity))}::integer[], ${pgArray(records.map((r) => r.recordedAt.toISOString()))}::timestamptz[])
+        FROM unnest(${pgArray(records.map((r) => r.subscriptionId))}::bigint[],
+                    ${pgArray(records.map((r) => r.metric))}::text[],
+                    ${pgArray(records.map((r) => r.quantity))}::integer[],
+                    ${pgArray(records.map((r) => r.recordedAt.toISOString()))}::timestamptz[])
              WITH ORDINALITY AS r(subscription_id, metric, quantity, recorded_at, n)
        ORDER BY r.n`);
   }
@@ -118,7 +120,9 @@ export class IngestBuffer {
       WITH signed_in AS (
         INSERT INTO audit_events (organization_id, action, occurred_at, payload)
         SELECT e.org, 'user.signed_in', e.at, e.payload
-          FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS (org bigint, at timestamptz, payload jsonb)) WITH ORDINALITY AS e(org, at, payload, n)
+          FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+                          AS (org bigint, at timestamptz, payload jsonb))
+               WITH ORDINALITY AS e(org, at, payload, n)
          ORDER BY e.n
         RETURNING 1)
       UPDATE users u SET last_seen_at = GREATEST(u.last_seen_at, v.at)

@@ -1,10 +1,11 @@
 // facade-sim: the generic engine. An application plugs in through one AppBinding; nothing here
-// knows about any particular application.
+// knows about any particular application. The exports are grouped by who needs them: binding
+// authors, learn-module authors, and readers of snapshots. Test suites use `facade-sim/testing`.
 
-/* Writing a binding: the contract */
+/** For binding authors: the contract between an app and the engine. */
 export type { AppBinding, LoadedScenario, SimContext } from './run/app-binding.ts';
 
-/* Writing a binding: scenario files */
+/** For binding authors: the scenario file format, strictly validated with file:line:column errors. */
 export {
   defineScenarioFormat,
   loadScenario,
@@ -18,7 +19,7 @@ export { t, rate, distribution, weighted, validate, type Validator, type Infer }
 export { loadYaml } from './config/load-yaml.ts';
 export { ConfigError, type ConfigProblem } from './config/config-error.ts';
 
-/* Writing a binding: randomness, time and the event loop */
+/** For binding authors: seeded randomness, the simulated clock and the event loop. */
 export { RandomStream } from './rng/random-stream.ts';
 export { idSource } from './rng/id-source.ts';
 export { meanOf, sample, sampleInt, type Distribution } from './rng/distribution.ts';
@@ -28,14 +29,14 @@ export { SimClock } from './clock/sim-clock.ts';
 export { SECOND_MS, MINUTE_MS, HOUR_MS, DAY_MS } from './clock/time.ts';
 export { Scheduler, SimulationLimitError } from './scheduler/scheduler.ts';
 
-/* Writing a binding: vendors and the database */
+/** For binding authors: stubbed vendors, the side-effect ledger and the run's database. */
 export { vendorStub, type StubRequest, type StubReply, type StubResolver } from './vendors/vendor-stub.ts';
 export { SideEffectLedger, type SideEffect } from './vendors/side-effect-ledger.ts';
 export type { SimDatabase, Backend } from './db/sim-database.ts';
 export { sqlMigrations, type SqlMigrations } from './db/sql-migrations.ts';
 export type { TenantKey } from './snapshot/diff-snapshots.ts';
 
-/* Writing a learn module: what to measure in production, how a profile becomes a scenario */
+/** For learn-module authors: what to measure in production, and how a profile becomes a scenario. */
 export { defineLearn, type AppLearn, type AppliedProfile, type ApplyProfileOptions } from './learn/app-learn.ts';
 export type { LearnSpec, MetricSpec, LabelRule } from './learn/learn-spec.ts';
 export type {
@@ -51,5 +52,5 @@ export { ALL_GROUPS } from './learn/profile-types.ts';
 export { binsToEmpirical, quantilesToEmpirical, type Empirical } from './learn/profile-distributions.ts';
 export { expandOrdinal, spreadOrdinalRates } from './learn/distribution-distance.ts';
 
-/* Reading snapshots */
+/** For readers of snapshots: the manifest's shape. */
 export type { Manifest } from './snapshot/manifest.ts';

@@ -26,7 +26,8 @@ export function auditWriter(clock: Clock): AuditWriter {
     // The most frequent statement of all (every action writes one): a plain template costs a
     // quarter of the insert builder to assemble, and nothing is read back.
     await tx.execute(
-      sql`INSERT INTO audit_events (organization_id, action, occurred_at, payload) VALUES (${organizationId}, ${action}, ${clock.now().toISOString()}, ${JSON.stringify(payload)})`,
+      sql`INSERT INTO audit_events (organization_id, action, occurred_at, payload)
+          VALUES (${organizationId}, ${action}, ${clock.now().toISOString()}, ${JSON.stringify(payload)})`,
     );
   };
 }

@@ -81,7 +81,8 @@ export function invoicing({ db, clock, newId, audit }: FacadeContext): Invoicing
         const tax = taxCents(subtotal - discount, org.country);
         const [{ n }] = (
           await tx.execute(
-            sql`SELECT count(*)::int AS n FROM invoices i JOIN subscriptions s ON s.id = i.subscription_id WHERE s.organization_id = ${sub.organizationId}`,
+            sql`SELECT count(*)::int AS n FROM invoices i JOIN subscriptions s ON s.id = i.subscription_id
+                 WHERE s.organization_id = ${sub.organizationId}`,
           )
         ).rows as { n: number }[] as [{ n: number }];
         const now = clock.now();

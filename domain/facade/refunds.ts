@@ -25,7 +25,8 @@ export function refunds({ db, clock, vendor, lookup, audit, subOf }: FacadeConte
       }
       const [{ refunded, count }] = (
         await db.execute(
-          sql`SELECT coalesce(sum(amount_cents), 0)::bigint AS refunded, count(*)::int AS count FROM refunds WHERE invoice_id = ${inv.id}`,
+          sql`SELECT coalesce(sum(amount_cents), 0)::bigint AS refunded, count(*)::int AS count
+                FROM refunds WHERE invoice_id = ${inv.id}`,
         )
       ).rows as [{ refunded: string; count: number }];
       if (!(input.amountCents > 0) || Number(refunded) + input.amountCents > inv.totalCents) {

@@ -37,7 +37,8 @@ export function webhooks({ db, clock, newId, vendor, lookup, audit, orgOf }: Fac
       // Asked on every billing event and usually empty (most tenants have no endpoint), so a plain template.
       const endpoints = (
         await tx.execute(
-          sql`SELECT id, public_id FROM webhook_endpoints WHERE organization_id = ${organizationId} AND disabled_at IS NULL ORDER BY id`,
+          sql`SELECT id, public_id FROM webhook_endpoints
+               WHERE organization_id = ${organizationId} AND disabled_at IS NULL ORDER BY id`,
         )
       ).rows as { id: number | string; public_id: string }[];
       for (const ep of endpoints) {

@@ -103,7 +103,10 @@ export function normaliseType(type: string): string {
     .replace(/^int8$/, 'bigint');
 }
 
-/** table -> column -> type, and 'child.column -> parent.column' for each foreign key: what a profile records of its source. */
+/**
+ * table -> column -> type, and 'child.column -> parent.column' for each foreign key: what a profile
+ * records of its source.
+ */
 export interface SchemaListing {
   tables: Record<string, Record<string, string>>;
   foreignKeys: string[];

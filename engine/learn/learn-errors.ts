@@ -1,4 +1,7 @@
-/** Learn mode was given something it cannot use (exit 2): an unreachable server, another app's database, a bad option. */
+/**
+ * Learn mode was given something it cannot use (exit 2): an unreachable server, another app's database,
+ * a bad option.
+ */
 export class LearnError extends Error {
   readonly exitCode = 2;
   constructor(message: string) {

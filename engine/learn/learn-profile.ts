@@ -66,14 +66,16 @@ export async function learnProfile(
   const missing = missingFromSource(spec.schema, catalog);
   if (missing.length) {
     throw new LearnError(
-      `learn: this database is not the ${spec.app} schema: it lacks ${missing.length} of what the app needs: ${missing.join(', ')}. ` +
+      `learn: this database is not the ${spec.app} schema: ` +
+        `it lacks ${missing.length} of what the app needs: ${missing.join(', ')}. ` +
         `Point --database-url at the app's own database (or a replica of it); nothing was written`,
     );
   }
   const rls = catalog.tables.filter((t) => t.rowSecurityActive).map((t) => t.name);
   if (rls.length) {
     throw new LearnError(
-      `learn: row-level security hides rows of ${rls.join(', ')} from this role, so every aggregate would describe a subset. ` +
+      `learn: row-level security hides rows of ${rls.join(', ')} from this role, ` +
+        `so every aggregate would describe a subset. ` +
         `Learn as a role with BYPASSRLS (SELECT only is enough otherwise); nothing was written`,
     );
   }

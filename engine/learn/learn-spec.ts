@@ -9,7 +9,10 @@ export type LabelRule =
   | { domain: string }
   /** Labels the metric computes itself (weekday numbers, hours). */
   | { values: readonly string[] }
-  /** Ordered labels: whole numbers (tenure month) or calendar months ('2025-03'); small cells merge with a neighbour. */
+  /**
+   * Ordered labels: whole numbers (tenure month) or calendar months ('2025-03'); small cells merge
+   * with a neighbour.
+   */
   | { ordinal: 'integer' | 'month' };
 
 /**
@@ -46,7 +49,10 @@ export interface LearnSpec {
   app: string;
   /** The privacy unit: every released cell is backed by at least k distinct values of this key. */
   tenant: { table: string; key: string };
-  /** Categorical domains the app declares ('table.column' -> allowed values): the only source strings a profile may hold. */
+  /**
+   * Categorical domains the app declares ('table.column' -> allowed values): the only source strings
+   * a profile may hold.
+   */
   categoricals: Record<string, readonly string[]>;
   metrics: readonly MetricSpec[];
   /** The tables and columns the app needs (a source missing any is another app's database). */

@@ -76,7 +76,8 @@ export function metricQueries(m: MetricSpec, dp: boolean): MetricQueries {
       params.edges = ++next;
       return {
         cells: q(
-          `SELECT g, width_bucket(x, $${params.edges}::bigint[]) AS x, count(*) AS n, sum(x) AS s, count(DISTINCT u) AS t${users()}${weight} FROM items GROUP BY 1, 2`,
+          `SELECT g, width_bucket(x, $${params.edges}::bigint[]) AS x, count(*) AS n, sum(x) AS s, ` +
+            `count(DISTINCT u) AS t${users()}${weight} FROM items GROUP BY 1, 2`,
         ),
         params,
       };
@@ -86,10 +87,13 @@ export function metricQueries(m: MetricSpec, dp: boolean): MetricQueries {
       params.group = ++next;
       return {
         cells: q(
-          `SELECT g, count(*) AS n, count(DISTINCT u) AS t${users()}, percentile_disc(ARRAY[${QUANTILE_POINTS.join(', ')}]::float8[]) WITHIN GROUP (ORDER BY x) AS q FROM items WHERE x IS NOT NULL GROUP BY 1`,
+          `SELECT g, count(*) AS n, count(DISTINCT u) AS t${users()}, ` +
+            `percentile_disc(ARRAY[${QUANTILE_POINTS.join(', ')}]::float8[]) WITHIN GROUP (ORDER BY x) AS q ` +
+            `FROM items WHERE x IS NOT NULL GROUP BY 1`,
         ),
         bins: q(
-          `SELECT width_bucket(x, $${params.edges}::float8[]) AS x, count(*) AS n, count(DISTINCT u) AS t${users()} FROM items WHERE x IS NOT NULL AND g IS NOT DISTINCT FROM $${params.group}::text GROUP BY 1`,
+          `SELECT width_bucket(x, $${params.edges}::float8[]) AS x, count(*) AS n, count(DISTINCT u) AS t${users()} ` +
+            `FROM items WHERE x IS NOT NULL AND g IS NOT DISTINCT FROM $${params.group}::text GROUP BY 1`,
         ),
         params,
       };
@@ -98,7 +102,8 @@ export function metricQueries(m: MetricSpec, dp: boolean): MetricQueries {
       const e = ' FILTER (WHERE e)';
       const ne = ' FILTER (WHERE NOT e)';
       const base =
-        `count(*) AS n, count(*)${e} AS ne, count(DISTINCT u) AS t, count(DISTINCT u)${e} AS te, count(DISTINCT u)${ne} AS tne` +
+        `count(*) AS n, count(*)${e} AS ne, ` +
+        `count(DISTINCT u) AS t, count(DISTINCT u)${e} AS te, count(DISTINCT u)${ne} AS tne` +
         (m.perUser ? `${users()}${users(e).replace('AS us', 'AS use')}${users(ne).replace('AS us', 'AS usne')}` : '') +
         (dp ? `, sum(w) AS w, sum(w)${e} AS we` : '');
       const out: MetricQueries = { cells: q(`SELECT g, ${base} FROM items GROUP BY 1`), params };

@@ -7,14 +7,20 @@ export const QUANTILE_POINTS = [
 ] as const;
 
 export const DEFAULT_K = 10;
-/** Below 5 distinct tenants a cell singles out too few to be called aggregate (Diffix's floor is 2-3, statistical agencies use 10-11). */
+/**
+ * Below 5 distinct tenants a cell singles out too few to be called aggregate (Diffix's floor is 2-3,
+ * statistical agencies use 10-11).
+ */
 export const MIN_K = 5;
 export const OTHER = '__other__';
 /** Under --epsilon a tenant adds at most this many rows to a table's row count (the count's sensitivity). */
 export const DP_ROW_CLIP = 1000;
 
 /** How --epsilon bounds one tenant's influence, as the ledger states it. */
-export const DP_CONTRIBUTION = `each tenant's rows weigh 1/(its rows in the table or metric), so one tenant moves any histogram by at most 1 (L1; 2 for a column whose nulls and categories are both released); row counts count at most ${DP_ROW_CLIP} rows per tenant`;
+export const DP_CONTRIBUTION =
+  `each tenant's rows weigh 1/(its rows in the table or metric), so one tenant moves any histogram by at most 1 ` +
+  `(L1; 2 for a column whose nulls and categories are both released); ` +
+  `row counts count at most ${DP_ROW_CLIP} rows per tenant`;
 
 export const ROUNDING = {
   counts: '2 significant figures',
@@ -22,7 +28,10 @@ export const ROUNDING = {
   quantiles: '3 significant figures; times truncated to the hour',
 } as const;
 
-/** Counts to 2 significant figures, always whole (noisy weights are fractional): 18347 -> 18000, 153 -> 150, 1.83 -> 2. */
+/**
+ * Counts to 2 significant figures, always whole (noisy weights are fractional): 18347 -> 18000,
+ * 153 -> 150, 1.83 -> 2.
+ */
 export function roundCount(n: number): number {
   const whole = Math.round(n);
   if (!(whole > 0)) return 0;

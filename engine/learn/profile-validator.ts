@@ -241,7 +241,8 @@ function auditStrings(p: Profile, spec: LearnSpec, problem: (path: (string | num
             problem(
               [...path, 'categories', label],
               domain || col.kind === 'boolean'
-                ? `'${label}' is not a value of the declared domain of ${tname}.${cname}: a profile holds no source strings`
+                ? `'${label}' is not a value of the declared domain of ${tname}.${cname}: ` +
+                    'a profile holds no source strings'
                 : `${tname}.${cname} is not a categorical column the app declares: a profile holds no source strings`,
             );
           }

@@ -87,7 +87,8 @@ export async function openReadOnlyServer(
     // Network errors have a name (ECONNREFUSED); the server's own refusals a message worth reading.
     const why = err.code && /^E[A-Z]+$/.test(err.code) ? err.code : err.message;
     throw new LearnError(
-      `learn: cannot connect to ${where} database ${target.database} as ${target.user} (${why}): check --database-url; nothing was written`,
+      `learn: cannot connect to ${where} database ${target.database} as ${target.user} (${why}): ` +
+        'check --database-url; nothing was written',
     );
   }
   const ledger = new QueryLedger();

@@ -181,10 +181,14 @@ export function cellsSql(plan: TablePlan, dp: boolean): string | null {
 export function fanoutSql(child: CatalogTable, fk: CatalogForeignKey, parentPath: TenantPath, dp: boolean): string {
   const inner = [`${parentPath.unit} AS u`, 'coalesce(c.k, 0) AS k'];
   if (dp) inner.push(`1.0 / count(*) OVER (PARTITION BY ${parentPath.unit}) AS w`);
-  const children = `SELECT x.${ident(fk.column)} AS ref, count(*) AS k FROM public.${ident(child.name)} x WHERE x.${ident(fk.column)} IS NOT NULL GROUP BY 1`;
+  const children =
+    `SELECT x.${ident(fk.column)} AS ref, count(*) AS k FROM public.${ident(child.name)} x ` +
+    `WHERE x.${ident(fk.column)} IS NOT NULL GROUP BY 1`;
   return (
-    `SELECT width_bucket(f.k, $1::bigint[]) AS b, count(*) AS n, sum(f.k) AS children, count(DISTINCT f.u) AS t${dp ? ', sum(f.w) AS w' : ''}\n` +
-    `  FROM (SELECT ${inner.join(', ')} FROM ${parentPath.from} LEFT JOIN (${children}) c ON c.ref = t.${ident(fk.parentColumn)}) f\n` +
+    `SELECT width_bucket(f.k, $1::bigint[]) AS b, count(*) AS n, sum(f.k) AS children, ` +
+    `count(DISTINCT f.u) AS t${dp ? ', sum(f.w) AS w' : ''}\n` +
+    `  FROM (SELECT ${inner.join(', ')} FROM ${parentPath.from} ` +
+    `LEFT JOIN (${children}) c ON c.ref = t.${ident(fk.parentColumn)}) f\n` +
     ` GROUP BY 1`
   );
 }

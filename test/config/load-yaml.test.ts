@@ -70,7 +70,10 @@ describe('loadYaml: strict YAML 1.2 into plain data, with positions', () => {
 
   it('refuses alias bombs (billion laughs) and too many aliases', () => {
     const lol =
-      'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n';
+      'a: &a [x, x, x, x, x, x, x, x, x]\n' +
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n' +
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n' +
+      'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n';
     expect(refusal(lol)).toMatch(/^scenarios\/foo\.yaml:2:8: aliases expand to too much data/);
     expect(refusal('x: &x 1\ny: [' + Array(5).fill('*x').join(', ') + ']\n', { maxAliases: 3 })).toBe(
       'scenarios/foo.yaml:2:17: more than 3 aliases (*name): aliases are limited to keep expansion bounded',
@@ -99,7 +102,8 @@ describe('loadYaml: strict YAML 1.2 into plain data, with positions', () => {
 
   it('refuses non-core tags that would smuggle in objects', () => {
     expect(refusal('a: !!binary aGVsbG8=\n')).toBe(
-      'scenarios/foo.yaml:1:13: tag !!binary is not supported: scenario files hold plain strings, numbers, booleans, lists and mappings',
+      'scenarios/foo.yaml:1:13: tag !!binary is not supported: ' +
+        'scenario files hold plain strings, numbers, booleans, lists and mappings',
     );
   });
 });

@@ -83,7 +83,10 @@ describe('validate: a schema turns loaded YAML into a typed value or file:line:c
     const d = t.object({ d: t.distribution() });
     // A weighted mix names categories, not numbers: it is t.weighted(), never a number distribution.
     expect(() => validate(d, loadYaml('d: { kind: weighted, weights: { a: 1 }, note: "deck" }\n', FILE), FILE)).toThrow(
-      /d\.kind: expected kind to be one of constant, uniform, lognormal, pareto, poisson, empirical, histogram, got "weighted"/,
+      new RegExp(
+        'd\\.kind: expected kind to be one of ' +
+          'constant, uniform, lognormal, pareto, poisson, empirical, histogram, got "weighted"',
+      ),
     );
     const mix = t.object({ m: t.weighted({ keys: ['a', 'b'], keyHint: 'plan' }) });
     const ok = validate(
@@ -107,7 +110,8 @@ describe('validate: a schema turns loaded YAML into a typed value or file:line:c
     });
     expect(validate(s, loadYaml('when: never\nsize: 3\n', FILE), FILE)).toEqual({ when: 'never', size: 3 });
     expect(() => validate(s, loadYaml('when: 2026-13-01\nsize: { min: 1, max: x }\n', FILE), FILE)).toThrow(
-      'scenarios/foo.yaml:1:7: when: expected "never" or an ISO date like 2026-02-20 or a date-time with a zone like "2026-02-20T09:30:00Z", got "2026-13-01"\n' +
+      'scenarios/foo.yaml:1:7: when: expected "never" or an ISO date like 2026-02-20 ' +
+        'or a date-time with a zone like "2026-02-20T09:30:00Z", got "2026-13-01"\n' +
         'scenarios/foo.yaml:2:22: size.max: expected a number, got "x"',
     );
   });

@@ -207,7 +207,8 @@ describe.each(engines)('billing rules on $name', (engine) => {
   const invoices = async () =>
     (
       await db.execute(
-        sql`SELECT status, total_cents::int AS total, tax_cents::int AS tax, attempt_count AS attempts FROM invoices ORDER BY id`,
+        sql`SELECT status, total_cents::int AS total, tax_cents::int AS tax, attempt_count AS attempts
+            FROM invoices ORDER BY id`,
       )
     ).rows as any[];
   const status = async (id: number) =>
@@ -251,7 +252,8 @@ describe.each(engines)('billing rules on $name', (engine) => {
     expect(renewal.total).toBe(4 * 1800 + delta);
     const lines = (
       await db.execute(
-        sql`SELECT sku, quantity, unit_cents::int AS unit FROM invoice_line_items WHERE invoice_id = (SELECT max(id) FROM invoices) ORDER BY id`,
+        sql`SELECT sku, quantity, unit_cents::int AS unit FROM invoice_line_items
+            WHERE invoice_id = (SELECT max(id) FROM invoices) ORDER BY id`,
       )
     ).rows;
     expect(lines).toEqual([
@@ -260,7 +262,7 @@ describe.each(engines)('billing rules on $name', (engine) => {
     ]);
   });
 
-  it('dunning: a declined renewal goes past_due, retries at +1, +3 and +5 days, then gives up: uncollectible and canceled', async () => {
+  it('dunning: a declined renewal goes past_due, is retried at +1, +3 and +5 days, then canceled', async () => {
     const { subscriptionId } = await customer('US', 2, 'starter');
     chargeOutcomes = ['decline', 'down', 'decline', 'decline'];
     at('2026-04-01T00:00:00Z');
@@ -418,7 +420,8 @@ describe.each(engines)('billing rules on $name', (engine) => {
       expect((await checkInvariants(db)).filter((i) => i.violations > 0)).toEqual([]);
       const perOrg = (
         await db.execute(
-          sql`SELECT count(*)::int AS n FROM invoices i JOIN subscriptions s ON s.id = i.subscription_id GROUP BY s.organization_id`,
+          sql`SELECT count(*)::int AS n FROM invoices i
+              JOIN subscriptions s ON s.id = i.subscription_id GROUP BY s.organization_id`,
         )
       ).rows as { n: number }[];
       // The first invoice, a proration for the added seats, and the renewal: three each, numbered per tenant.

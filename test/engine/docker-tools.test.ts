@@ -83,7 +83,8 @@ describe.skipIf(!process.env.SIM_POSTGRES_IMAGE)('the test container', () => {
     'is removed with its volume when the process that started it is killed %s',
     async (moment) => {
       const runLabel = `t${randomBytes(6).toString('hex')}`;
-      const script = `const { startDockerPostgres } = await import(${JSON.stringify(new URL('../../engine/db/docker-server.ts', import.meta.url).pathname)});
+      const serverModule = new URL('../../engine/db/docker-server.ts', import.meta.url).pathname;
+      const script = `const { startDockerPostgres } = await import(${JSON.stringify(serverModule)});
       await startDockerPostgres({ labels: { 'org.facade-sim.test': '${runLabel}' } });
       console.log('ready');
       setInterval(() => {}, 1000);`;
@@ -106,7 +107,8 @@ describe.skipIf(!process.env.SIM_POSTGRES_IMAGE)('the test container', () => {
     },
   );
 
-  it('return long multibyte output intact from client tools (docker hands exec output over in chunks that split characters)', async () => {
+  // docker hands exec output over in chunks that may split a character.
+  it('return long multibyte output intact from client tools', async () => {
     const out = await pg.tools(['psql', '-X', '-A', '-t', '-d', pg.adminUrl, '-c', `SELECT repeat('翔平 ', 100000)`]);
     expect(out).toBe(`${'翔平 '.repeat(100000)}\n`);
   });

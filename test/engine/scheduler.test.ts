@@ -71,7 +71,7 @@ describe('Scheduler', () => {
     expect(s.executed).toBe(3);
   });
 
-  it('stops at each checkpoint before the events at its instant, runs the end-of-window work there, then goes on', async () => {
+  it('stops at each checkpoint before the events at its instant, runs the end-of-window work, goes on', async () => {
     const s = scheduler(100);
     const log: string[] = [];
     s.atEnd('flush', () => void log.push('flush'));

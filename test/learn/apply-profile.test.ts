@@ -136,7 +136,7 @@ describe('applyProfile maps a learned profile onto the billing scenario', () => 
     expect(scenario.population.arrivals.perDay).toHaveLength(1);
   });
 
-  it('turns the churn hazard by tenure into the scenario’s churn curve, falling with tenure as the fixture’s does', () => {
+  it('turns the churn hazard by tenure into the churn curve, falling with tenure as the fixture’s does', () => {
     const { scenario } = applyProfile(baseline, profile);
     const monthly = scenario.behaviour.churnByTenure.monthly;
     expect(monthly[0]!.fromMonth).toBe(0);

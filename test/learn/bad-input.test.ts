@@ -135,7 +135,7 @@ describe('sim report refuses a bad profile with the file and the JSON path (exit
 });
 
 describe('a profile learned from another schema', () => {
-  it('is refused (exit 5) naming the differences, and used with --allow-schema-drift, which names them too', async () => {
+  it('is refused (exit 5) naming the differences; --allow-schema-drift uses it and names them too', async () => {
     const c = new pg.Client({ connectionString: prod.url });
     await c.connect();
     await c.query(`ALTER TABLE users ADD COLUMN nickname text`);

@@ -39,7 +39,9 @@ afterAll(async () => {
 });
 
 describe('a profile learned from the production fixture', () => {
-  it('holds none of the planted canaries: no email, name, legal name, support note, free-text reason, whale seat count or lone country', () => {
+  // The canaries: an email, a name, a legal name, a support note, a free-text reason, a whale's
+  // seat count and a lone country.
+  it('holds none of the planted canaries', () => {
     for (const canary of TEXT_CANARIES) expect(plainBytes, canary).not.toContain(canary);
     expect(plainBytes).not.toMatch(WHALE);
     expect(numbersOf(plain)).not.toContain(CANARIES.whaleSeats);
@@ -47,7 +49,8 @@ describe('a profile learned from the production fixture', () => {
   });
 
   it('holds no string but schema names, the binding’s vocabulary and declared domain values', () => {
-    // The fixture's free-text values outside every domain ('goodwill_gesture', 'card_velocity_exceeded') were folded in the database.
+    // The fixture's free-text values outside every domain ('goodwill_gesture', 'card_velocity_exceeded')
+    // were folded in the database.
     expect(plainBytes).not.toContain('goodwill_gesture');
     expect(plainBytes).not.toContain('card_velocity_exceeded');
     expect(plain.tables.refunds!.columns.reason!.categories).toHaveProperty('__other__');
@@ -89,7 +92,7 @@ describe('a profile learned from the production fixture', () => {
     }
   });
 
-  it('with --epsilon, adds noise to the released counts and writes the budget and its split into the ledger', async () => {
+  it('with --epsilon, adds noise to released counts and writes the budget and its split to the ledger', async () => {
     const dp = await learnCli(prod.url, join(dir, 'dp.json'), ['--epsilon', '1']);
     expect(dp.run.code, dp.run.stderr).toBe(0);
     const p = dp.profile!;

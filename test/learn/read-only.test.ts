@@ -72,7 +72,7 @@ afterAll(async () => {
 });
 
 describe('sim learn is read-only by construction', () => {
-  it('learns as a role that may only SELECT, with default_transaction_read_only on, and the server logged nothing but reads', async () => {
+  it('learns as a SELECT-only role with default_transaction_read_only on; the server logged only reads', async () => {
     const readerUrl = prod.url.replace('postgres://postgres@', `postgres://${READER}@`);
     const before = logSizes();
     const out = join(scratch('readonly'), 'p.json');
@@ -119,7 +119,8 @@ describe('sim learn is read-only by construction', () => {
     const out = join(scratch('explain'), 'p.json');
     const { run, profile } = await learnCli(prod.url, out);
     expect(run.code, run.stderr).toBe(0);
-    // The app's schema has no schema_migrations table (the migration runner adds it): its queries are the only extra ones.
+    // The app's schema has no schema_migrations table (the migration runner adds it): its queries
+    // are the only extra ones.
     const sent = profile!.privacy.queries.filter((q) => !q.purpose.includes('schema_migrations'));
     expect(sent.filter((q) => !printed.has(q.sha256)).map((q) => q.purpose)).toEqual([]);
   });

@@ -42,9 +42,13 @@ describe('the committed baseline looks like a two-year-old self-serve B2B SaaS',
 
   it('holds old invoices, customers who left long ago, and a retired plan that old customers keep', async () => {
     const year = new Date(windowStart - 365 * DAY_MS).toISOString();
-    expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM invoices WHERE issued_at < '${year}'`)).n).toBeGreaterThan(100);
+    expect(
+      (await one<{ n: number }>(`SELECT count(*)::int AS n FROM invoices WHERE issued_at < '${year}'`)).n,
+    ).toBeGreaterThan(100);
     const halfYear = new Date(windowStart - 180 * DAY_MS).toISOString();
-    const gone = await one<{ n: number }>(`SELECT count(*)::int AS n FROM subscriptions WHERE canceled_at < '${halfYear}'`);
+    const gone = await one<{ n: number }>(
+      `SELECT count(*)::int AS n FROM subscriptions WHERE canceled_at < '${halfYear}'`,
+    );
     expect(gone.n).toBeGreaterThan(50);
     const legacy = await all<{ code: string }>(
       `SELECT DISTINCT p.code FROM subscriptions s JOIN plans p ON p.id = s.plan_id
@@ -63,7 +67,8 @@ describe('the committed baseline looks like a two-year-old self-serve B2B SaaS',
                  canceled_at IS NOT NULL AS ended FROM subscriptions WHERE interval = 'month')
         SELECT count(*) FILTER (WHERE ended AND until - created_at >= interval '${fromMonths} months'
                                          AND until - created_at < interval '${toMonths} months')::int AS ended,
-               sum(greatest(0, least(extract(epoch FROM until - created_at) / 2629746, ${toMonths}) - ${fromMonths}))::float AS months
+               sum(greatest(0, least(extract(epoch FROM until - created_at) / 2629746, ${toMonths})
+                               - ${fromMonths}))::float AS months
           FROM t`);
       return r.ended / r.months;
     };
@@ -72,7 +77,8 @@ describe('the committed baseline looks like a two-year-old self-serve B2B SaaS',
 
   it('has one-person customers and whales of thousands of seats', async () => {
     const sizes = await one<{ solo: number; whales: number; n: number }>(`
-      SELECT count(*) FILTER (WHERE n = 1)::int AS solo, count(*) FILTER (WHERE n >= 1000)::int AS whales, count(*)::int AS n
+      SELECT count(*) FILTER (WHERE n = 1)::int AS solo, count(*) FILTER (WHERE n >= 1000)::int AS whales,
+             count(*)::int AS n
         FROM (SELECT organization_id, count(*) AS n FROM users GROUP BY 1) u`);
     expect(sizes.solo / sizes.n).toBeGreaterThan(0.2);
     expect(sizes.whales).toBeGreaterThanOrEqual(2);
@@ -84,7 +90,8 @@ describe('the committed baseline looks like a two-year-old self-serve B2B SaaS',
         FROM audit_events a JOIN organizations o ON o.id = a.organization_id
        WHERE a.action = 'user.signed_in' GROUP BY 1`);
     const total = hours.reduce((a, b) => a + b.n, 0);
-    const share = (from: number, to: number) => hours.filter((h) => h.h >= from && h.h < to).reduce((a, b) => a + b.n, 0) / total;
+    const share = (from: number, to: number) =>
+      hours.filter((h) => h.h >= from && h.h < to).reduce((a, b) => a + b.n, 0) / total;
     expect(share(8, 18)).toBeGreaterThan(0.6); // office hours
     expect(share(0, 6)).toBeGreaterThan(0.01); // and a night tail
     expect(share(0, 6)).toBeLessThan(0.08);
@@ -112,7 +119,10 @@ describe('the committed baseline looks like a two-year-old self-serve B2B SaaS',
       const c = COUNTRIES[org.country];
       expect(c, org.country).toBeDefined();
       const forms = Object.keys(c.legalForms).map((f) => f.replace(/^\^/, ''));
-      expect(forms.some((f) => org.legal_name.startsWith(f) || org.legal_name.endsWith(f)), org.legal_name).toBe(true);
+      expect(
+        forms.some((f) => org.legal_name.startsWith(f) || org.legal_name.endsWith(f)),
+        org.legal_name,
+      ).toBe(true);
       expect(Object.keys(c.zones), org.legal_name).toContain(org.timezone);
       expect(org.tenant_slug).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(org.legal_name).not.toMatch(/(\b\w+\b)( \1){2,}/); // no "Group Group Group" padding
@@ -123,7 +133,8 @@ describe('the committed baseline looks like a two-year-old self-serve B2B SaaS',
 
   it('cards carry a realistic mix of brands and last four digits', async () => {
     const cards = await one<{ n: number; last4: number; brands: number }>(
-      `SELECT count(*)::int AS n, count(DISTINCT last_four)::int AS last4, count(DISTINCT brand)::int AS brands FROM payment_methods`,
+      `SELECT count(*)::int AS n, count(DISTINCT last_four)::int AS last4, count(DISTINCT brand)::int AS brands
+         FROM payment_methods`,
     );
     expect(cards.brands).toBeGreaterThanOrEqual(4);
     expect(cards.last4 / cards.n).toBeGreaterThan(0.8);

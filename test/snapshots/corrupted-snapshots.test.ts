@@ -12,7 +12,15 @@ const canary = join(tmpdir(), `sim-canary-${process.pid}`);
 
 beforeAll(async () => {
   const out = mkdtempSync(join(tmpdir(), 'sim-corrupt-'));
-  const run = await runSim(['generate', join(REPO, 'test/fixtures/scenarios/tiny.yaml'), '--days', '3', '--out', out, '--quiet']);
+  const run = await runSim([
+    'generate',
+    join(REPO, 'test/fixtures/scenarios/tiny.yaml'),
+    '--days',
+    '3',
+    '--out',
+    out,
+    '--quiet',
+  ]);
   expect(run.code, run.stderr).toBe(0);
   good = join(out, 'tiny');
 });
@@ -38,16 +46,53 @@ const inject = (dump: Buffer, line: string, where: 'end' | 'middle') => {
 };
 
 const CASES: [string, () => string][] = [
-  ...[0.1, 0.5, 0.9].map((f): [string, () => string] => [`truncated at ${f * 100}%`, () => corrupt((d) => d.subarray(0, Math.floor(d.length * f)))]),
-  ...[17, 5000, 20000].map((o): [string, () => string] => [`bit flipped at byte ${o}`, () => corrupt((d) => { const b = Buffer.from(d); b[o] = b[o]! ^ 0x04; return b; })]),
+  ...[0.1, 0.5, 0.9].map((f): [string, () => string] => [
+    `truncated at ${f * 100}%`,
+    () => corrupt((d) => d.subarray(0, Math.floor(d.length * f))),
+  ]),
+  ...[17, 5000, 20000].map((o): [string, () => string] => [
+    `bit flipped at byte ${o}`,
+    () =>
+      corrupt((d) => {
+        const b = Buffer.from(d);
+        b[o] = b[o]! ^ 0x04;
+        return b;
+      }),
+  ]),
   ['CRLF conversion', () => corrupt((d) => Buffer.from(d.toString('utf8').replace(/\n/g, '\r\n')))],
-  ['CRLF conversion, manifest re-hashed', () => corrupt((d) => Buffer.from(d.toString('utf8').replace(/\n/g, '\r\n')), true)],
+  [
+    'CRLF conversion, manifest re-hashed',
+    () => corrupt((d) => Buffer.from(d.toString('utf8').replace(/\n/g, '\r\n')), true),
+  ],
   ['shell escape appended', () => corrupt((d) => inject(d, `\\! touch ${canary}`, 'end'))],
-  ['shell escape appended, manifest re-hashed (a malicious pull request)', () => corrupt((d) => inject(d, `\\! touch ${canary}`, 'end'), true)],
-  ['\\unrestrict and shell escape mid-file, re-hashed', () => corrupt((d) => inject(d, `\\unrestrict x\n\\! touch ${canary}`, 'middle'), true)],
-  ['\\copy from program, re-hashed', () => corrupt((d) => inject(d, `\\copy public.plans from program 'touch ${canary}'`, 'middle'), true)],
-  ['missing manifest', () => corrupt((_d, dir) => { rmSync(join(dir, 'manifest.json')); return null; })],
-  ['manifest not JSON', () => corrupt((_d, dir) => { writeFileSync(join(dir, 'manifest.json'), '{ nope'); return null; })],
+  [
+    'shell escape appended, manifest re-hashed (a malicious pull request)',
+    () => corrupt((d) => inject(d, `\\! touch ${canary}`, 'end'), true),
+  ],
+  [
+    '\\unrestrict and shell escape mid-file, re-hashed',
+    () => corrupt((d) => inject(d, `\\unrestrict x\n\\! touch ${canary}`, 'middle'), true),
+  ],
+  [
+    '\\copy from program, re-hashed',
+    () => corrupt((d) => inject(d, `\\copy public.plans from program 'touch ${canary}'`, 'middle'), true),
+  ],
+  [
+    'missing manifest',
+    () =>
+      corrupt((_d, dir) => {
+        rmSync(join(dir, 'manifest.json'));
+        return null;
+      }),
+  ],
+  [
+    'manifest not JSON',
+    () =>
+      corrupt((_d, dir) => {
+        writeFileSync(join(dir, 'manifest.json'), '{ nope');
+        return null;
+      }),
+  ],
   ['empty dump', () => corrupt(() => Buffer.alloc(0))],
 ];
 
@@ -74,7 +119,9 @@ async function databaseCount(dir: string): Promise<number> {
   }
   const c = new pg.Client({ connectionString: SERVER_URL });
   await c.connect();
-  const n = (await c.query(`SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE $1`, [`sim_restore_${prefix}_%`])).rows[0].n;
+  const n = (
+    await c.query(`SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE $1`, [`sim_restore_${prefix}_%`])
+  ).rows[0].n;
   await c.end();
   return n;
 }

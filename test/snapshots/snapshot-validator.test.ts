@@ -34,7 +34,12 @@ ALTER TABLE ONLY public.t
 \\unrestrict abc123
 `;
 
-const dump = (rows: string[]) => buildCanonicalDump(SCHEMA, [{ qualifiedName: 'public.t', schema: 'public', name: 't', columns: ['id', 'name'], rows }], [{ qualifiedName: 'public.t_id_seq', value: 3, isCalled: true }]);
+const dump = (rows: string[]) =>
+  buildCanonicalDump(
+    SCHEMA,
+    [{ qualifiedName: 'public.t', schema: 'public', name: 't', columns: ['id', 'name'], rows }],
+    [{ qualifiedName: 'public.t_id_seq', value: 3, isCalled: true }],
+  );
 
 describe('canonical dump', () => {
   it('sorts rows bytewise, so physical row order never shows', () => {
@@ -49,7 +54,7 @@ describe('canonical dump', () => {
     expect(sortBytewise(rows)).toEqual(['xa', 'x\u00e9', 'x\uE000', 'x\uFFFD', 'x\u{1F600}']);
   });
 
-  it('drops the random \\restrict key, build strings and settings older servers reject; data sits before constraints', () => {
+  it('drops the \\restrict key, build strings and settings older servers reject; data precedes constraints', () => {
     const text = dump(['1\ta']);
     expect(text).not.toMatch(/restrict|Dumped (from|by)|transaction_timeout/);
     expect(text.indexOf('COPY public.t')).toBeLessThan(text.indexOf('ADD CONSTRAINT t_pkey'));
@@ -62,9 +67,18 @@ describe('snapshot validator: refuses what psql would execute', () => {
   const good = dump(['1\ta', '2\t\\N']);
   const cases: [string, string][] = [
     ['shell escape appended', good + '\\! touch /tmp/pwned\n'],
-    ['unrestrict then shell escape mid-file', good.replace('SET statement_timeout = 0;', '\\unrestrict x\n\\! id\nSET statement_timeout = 0;')],
-    ['include of another file', good.replace('SET statement_timeout = 0;', '\\i /etc/passwd\nSET statement_timeout = 0;')],
-    ['indented meta-command', good.replace('SET statement_timeout = 0;', '  \\copy t from program \'id\'\nSET statement_timeout = 0;')],
+    [
+      'unrestrict then shell escape mid-file',
+      good.replace('SET statement_timeout = 0;', '\\unrestrict x\n\\! id\nSET statement_timeout = 0;'),
+    ],
+    [
+      'include of another file',
+      good.replace('SET statement_timeout = 0;', '\\i /etc/passwd\nSET statement_timeout = 0;'),
+    ],
+    [
+      'indented meta-command',
+      good.replace('SET statement_timeout = 0;', "  \\copy t from program 'id'\nSET statement_timeout = 0;"),
+    ],
     ['truncated in a COPY block', good.slice(0, good.indexOf('2\t\\N'))],
     ['truncated footer', good.slice(0, -30)],
     ['CRLF line endings', good.replace(/\n/g, '\r\n')],
