@@ -1,6 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
+  // Tests import the package by name, as a user's do; inside the repository that is the source.
+  resolve: {
+    alias: [
+      { find: /^facade-sim\/testing$/, replacement: source('./engine/testing/index.ts') },
+      { find: /^facade-sim\/config$/, replacement: source('./engine/config/define-config.ts') },
+      { find: /^facade-sim$/, replacement: source('./engine/index.ts') },
+    ],
+  },
   test: {
     include: [
       'test/**/*.test.ts',

@@ -192,8 +192,17 @@ async function importProjectModule(
 ): Promise<{ default?: unknown; sources: Record<string, string> }> {
   const contents = `export { default } from ${JSON.stringify(file)};`;
   const bundle = await bundleModule({ contents, resolveDir: root, root, engine: 'share' });
-  const module = (await import(pathToFileURL(bundle.file).href)) as { default?: unknown };
-  return { default: module.default, sources: bundle.sources };
+  try {
+    const module = (await import(pathToFileURL(bundle.file).href)) as { default?: unknown };
+    return { default: module.default, sources: bundle.sources };
+  } catch (e) {
+    // The engine's TypeScript sources with no loader for them (a test runner importing the
+    // config): the module gets its own copy of the engine, bundled in.
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw e;
+    const own = await bundleModule({ contents, resolveDir: root, root, engine: 'include' });
+    const module = (await import(pathToFileURL(own.file).href)) as { default?: unknown };
+    return { default: module.default, sources: bundle.sources };
+  }
 }
 
 /** A path as a user would type it from `cwd` (for hints and "regenerate with" lines). */
