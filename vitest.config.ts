@@ -20,10 +20,14 @@ export default defineConfig({
       'bindings/**/*.test.ts',
       'cli/**/*.test.ts',
     ],
-    exclude: ['test/adversarial/**', 'node_modules/**'],
+    // The hostile inputs and the packed package have suites of their own (npm run test:adversarial,
+    // npm run test:package): each takes minutes that every change does not need.
+    exclude: ['test/adversarial/**', 'test/package/**', 'node_modules/**'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // Most tests wait on PostgreSQL or a child process, so two files at a time fit a 2-core machine.
+    maxWorkers: 2,
     // The docker backend needs one container per run; CI builds the image and sets SIM_POSTGRES_IMAGE.
     globalSetup:
       process.env.SIM_POSTGRES_IMAGE || process.env.SIM_DOCKER === '1' ? ['engine/testing/global-setup.ts'] : [],

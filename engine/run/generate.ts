@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DAY_MS } from '../clock/time.ts';
 import {
   checkScenarioValue,
@@ -442,6 +442,14 @@ async function calibrate(
   const { learn, sources } = await options.loadLearn();
   const root = resolve(options.projectRoot ?? dirname(options.bindingModule));
   const file = relative(root, profile.file).split(sep).join('/');
+  if (file.startsWith('../') || isAbsolute(file)) {
+    // The manifest names the profile by its path in the project, where sim check and sim verify
+    // read it again; a file elsewhere could not be found on another machine.
+    throw new UsageError(
+      `the profile ${profile.file} lies outside the project (${root}); ` +
+        `copy it under the project (for example profiles/) and pass that path`,
+    );
+  }
   const learned = readProfile(profile.file, learn.spec);
   const provenance = { ...profileProvenance(profile.file, learn.spec), file };
   const applied = learn.applyProfile(structuredClone(loaded.value), learned, { scale: profile.scale, label: file });

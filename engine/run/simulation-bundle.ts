@@ -35,7 +35,7 @@ export async function bundleSimulation(bindingModule: string, projectRoot: strin
   // The bundle's packages are imports, and ES modules evaluate their imports before their own
   // body: only a module loaded before the bundle's graph puts the guard ahead of them all.
   const preload = await bundleModule({
-    contents: `import ${JSON.stringify(`${ENGINE_DIR}/run/permission-shims.ts`)};`,
+    contents: `import ${JSON.stringify(`${ENGINE_DIR}/run/permission-shims${ENGINE_EXT}`)};`,
     resolveDir: ENGINE_DIR,
     root: projectRoot,
     engine: 'include',

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,16 +12,20 @@ import { fixture, learnCli, runSim, scratch, SERVER_URL, spec } from './learn-su
 let prod: ProductionFixture;
 let profile: Profile;
 let dir: string;
+// The profile lives in the project, as generate requires; a scratch folder git ignores.
+const inProject = join(import.meta.dirname, '../../.sim-tmp', `round-trip-${process.pid}`);
 
 beforeAll(async () => {
   prod = await fixture(61, 'small');
   dir = scratch('roundtrip');
-  const r = await learnCli(prod.url, join(dir, 'p.json'));
+  mkdirSync(inProject, { recursive: true });
+  const r = await learnCli(prod.url, join(inProject, 'p.json'));
   expect(r.run.code, r.run.stderr).toBe(0);
   profile = r.profile!;
 });
 afterAll(async () => {
   await prod?.drop();
+  rmSync(inProject, { recursive: true, force: true });
 });
 
 describe('round trip: learn, generate --profile, learn again', () => {
@@ -33,7 +37,7 @@ describe('round trip: learn, generate --profile, learn again', () => {
     doc.set('catalogue', []);
     const scenario = join(dir, 'baseline-45d.yaml');
     writeFileSync(scenario, doc.toString());
-    const args = ['generate', scenario, '--profile', join(dir, 'p.json')];
+    const args = ['generate', scenario, '--profile', join(inProject, 'p.json')];
     const run = await runSim([
       ...args,
       ...['--profile-scale', '0.5', '--days', '10', '--backend', 'postgres', '--database-url', SERVER_URL],
