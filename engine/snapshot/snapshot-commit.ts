@@ -73,7 +73,8 @@ const journalPath = (parent: string, group: string) => join(workDir(parent), `${
 const stagingPath = (parent: string, group: string, id: string) => join(workDir(parent), `${group}.${id}.new`);
 const asidePath = (parent: string, group: string, id: string) => join(workDir(parent), `${group}.${id}.old`);
 /** The lock every writer of a group's snapshot directories takes. */
-export const groupLockDir = (parent: string, group: string) => join(workDir(parent), `${group}.lock`);
+// Made with its .gitignore first: a lock taken before the first commit must not show in git status.
+export const groupLockDir = (parent: string, group: string) => join(ensureWorkDir(parent), `${group}.lock`);
 /** `tiny@d15` belongs to the group `tiny`. */
 export const groupOf = (dir: string) => basename(dir).split('@')[0]!;
 
