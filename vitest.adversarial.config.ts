@@ -11,6 +11,7 @@ export default mergeConfig(
       hookTimeout: 300_000,
       pool: 'forks',
       fileParallelism: false,
+      globalSetup: ['test/adversarial/tally-setup.ts'],
     },
   }),
 );

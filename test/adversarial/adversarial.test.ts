@@ -50,6 +50,7 @@ import { startVendorHarness } from '../../engine/vendors/vendor-harness.ts';
 import { BAD_SCENARIOS } from '../fixtures/bad-scenarios.ts';
 import { REPO, SERVER_URL, SIM, runSim } from '../support/run-sim.ts';
 import { startCanaries } from './canaries.ts';
+import { recordTally } from './tally.ts';
 
 const loadBillingScenario = (file: string) => loadScenario(billingScenarioFormat, file);
 
@@ -165,6 +166,16 @@ afterAll(async () => {
   process.stdout.write(
     `\nadversarial suite\n${lines.join('\n')}\n${total} bad inputs tried: ${foreignChanged} foreign rows changed, ${bytesChanged} committed bytes changed, ${outbound} outbound connections, ${meta} meta-commands executed\n`,
   );
+  recordTally({
+    suite: 'adversarial',
+    tried: total,
+    refused: Object.values(refusedOk).reduce((a, b) => a + b, 0),
+    foreignRowsChanged: foreignChanged,
+    committedBytesChanged: bytesChanged,
+    outboundConnections: outbound,
+    metaCommandsExecuted: meta,
+    egressRoutes: tried['egress'] ?? 0,
+  });
   const c = admin();
   await c.connect();
   for (const v of victims) await c.query(`DROP DATABASE IF EXISTS ${v} WITH (FORCE)`);

@@ -15,6 +15,7 @@ import { appRoleName, createAppRole, dropAppRole } from '../../engine/safety/app
 import { createOwnedDatabase, dropOwnedDatabase } from '../../engine/safety/index.ts';
 import { PRIVILEGE_PROBES } from '../fixtures/bindings/privilege-probe-binding.ts';
 import { REPO, SERVER_URL } from '../support/run-sim.ts';
+import { recordTally } from './tally.ts';
 
 const run = randomBytes(3).toString('hex');
 const DB = `sim_approle_${run}`;
@@ -108,6 +109,7 @@ describe("the app's database role", () => {
     } finally {
       await withClient(SERVER_URL, (c) => c.query(`DROP ROLE ${DB}_other`));
     }
+    recordTally({ suite: 'app role', tried: tried + 1, refused: tried + 1 });
     process.stdout.write(`\napp role: ${tried + 1} privilege probes tried, all refused\n`);
   });
 

@@ -13,6 +13,7 @@ import { readSnapshot, snapshotVersion } from '../../engine/snapshot/snapshot-fi
 import { commitSnapshots } from '../../engine/snapshot/snapshot-commit.ts';
 import { readProfile } from '../../engine/learn/profile-validator.ts';
 import { REPO, runSim } from '../support/run-sim.ts';
+import { recordTally } from './tally.ts';
 
 const TINY = readFileSync(join(REPO, 'test/fixtures/scenarios/tiny.yaml'), 'utf8');
 const BINDING = join(REPO, 'bindings/billing/index.ts');
@@ -23,6 +24,7 @@ const escaped: string[] = [];
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
+  recordTally({ suite: 'budgets', tried, refused: refusedWell });
   console.log(
     `budgets: ${tried} bad inputs tried: ${refusedWell} refused before running with a position, ${escaped.length} ran or hung${escaped.length ? ` (${escaped.join('; ')})` : ''}`,
   );

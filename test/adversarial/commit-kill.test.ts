@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { commitSnapshots, setCommitFaultHook, WORK_DIR } from '../../engine/snapshot/snapshot-commit.ts';
 import { readSnapshot } from '../../engine/snapshot/snapshot-files.ts';
 import { expectedGroup, GROUP_DIRS, groupVersions, readGroup } from './support/snapshot-group.ts';
+import { recordTally } from './tally.ts';
 
 class Killed extends Error {}
 const killAt = (n: number) =>
@@ -53,6 +54,13 @@ function record(outcome: ReturnType<typeof judge>) {
 afterAll(() => {
   setCommitFaultHook(undefined);
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  recordTally({
+    suite: 'commit kills',
+    tried,
+    refused: tried - mixed,
+    committedBytesChanged: mixed,
+    killPoints: tried,
+  });
   console.log(
     `commit kills: ${tried} kill points tried: ${mixed} mixed versions, ${outcomes.old} old, ${outcomes.new} new, ${outcomes.absent} absent (first commit)`,
   );

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ID } from '../../engine/db/open-backend.ts';
 import { createOwnedDatabase } from '../../engine/safety/index.ts';
 import { runSim, SERVER_URL } from '../support/run-sim.ts';
+import { recordTally } from './tally.ts';
 
 const run = randomBytes(3).toString('hex');
 const name = (what: string) => `sim_debris_${run}_${what}`;
@@ -32,6 +33,7 @@ afterAll(async () => {
   await admin(async (c) => {
     for (const db of created) await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(db)} WITH (FORCE)`);
   });
+  recordTally({ suite: 'debris', tried: inputs, refused: inputs - wrong });
   console.log(`debris: ${inputs} databases presented to sim clean: ${wrong} wrongly kept or wrongly dropped`);
 });
 

@@ -12,6 +12,7 @@ import { generate } from '../../engine/run/generate.ts';
 import { EGRESS_ROUTES } from '../fixtures/bindings/hostile-binding.ts';
 import { REPO } from '../support/run-sim.ts';
 import { startCanaries } from './canaries.ts';
+import { recordTally } from './tally.ts';
 
 const TINY = join(REPO, 'test/fixtures/scenarios/tiny.yaml');
 const HOSTILE = join(REPO, 'test/fixtures/bindings/hostile-binding.ts');
@@ -38,6 +39,13 @@ afterAll(async () => {
   await canaries.close();
   rmSync(work, { recursive: true, force: true });
   const refused = results.filter((r) => r.exitCode === 4 && !r.snapshot && r.outbound === 0).length;
+  recordTally({
+    suite: 'egress routes',
+    tried: results.length,
+    refused,
+    outboundConnections: canaries.connections(),
+    egressRoutes: results.length,
+  });
   process.stdout.write(
     `\negress routes: ${results.length} routes tried, ${refused} ended with exit 4, ` +
       `${results.filter((r) => r.snapshot).length} snapshots written, ${canaries.connections()} outbound connections\n`,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO, runSim, SERVER_URL } from '../support/run-sim.ts';
+import { recordTally } from './tally.ts';
 
 const TINY = join(REPO, 'test/fixtures/scenarios/tiny.yaml');
 const HINT = /run sim <command> --help for usage/;
@@ -16,6 +17,7 @@ const rows: string[] = [];
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
+  recordTally({ suite: 'exit codes', tried: rows.length, refused: rows.length });
   process.stdout.write(`\nexit codes: ${rows.length} command lines tried\n  ${rows.join('\n  ')}\n`);
 });
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { acquireDirLock, lockHolder } from '../../engine/util/dir-lock.ts';
+import { recordTally } from './tally.ts';
 
 const CHILD = fileURLToPath(new URL('./support/lock-child.ts', import.meta.url));
 const ROUNDS = 8;
@@ -19,6 +20,7 @@ const dirs: string[] = [];
 
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  recordTally({ suite: 'lock races', tried: contenders, refused: contenders - overlaps });
   console.log(`lock races: ${contenders} contenders in ${rounds} rounds: ${overlaps} overlapping holders`);
 });
 

@@ -17,6 +17,7 @@ import { IntegrityError } from '../../engine/snapshot/snapshot-validator.ts';
 import { createRestoreRole, dropRestoreRole, SafetyError } from '../../engine/safety/index.ts';
 import { ensureTemplate } from '../../engine/testing/server-template.ts';
 import { REPO, SERVER_URL, runSim } from '../support/run-sim.ts';
+import { recordTally } from './tally.ts';
 
 const TAG = `${process.pid}_${Date.now().toString(36)}`;
 const FOREIGN_DB = `advforeign_${TAG}`;
@@ -102,6 +103,14 @@ afterAll(async () => {
     await c.end();
   }
   const roles = after.roles.split(',').length - before.roles.split(',').length;
+  recordTally({
+    suite: 'restore allow-list',
+    tried: tally.tried,
+    refused: tally.refused,
+    foreignRowsChanged: changed,
+    metaCommandsExecuted: files,
+    statementsOutsideAllowList: tally.tried - tally.refused,
+  });
   process.stdout.write(
     `restore allow-list: ${tally.tried} bad inputs tried: ${tally.refused} refused (${tally.viaServer} through a server restore), ` +
       `${changed} foreign rows changed, ${roles} roles created, ${files} meta-commands executed, ` +
