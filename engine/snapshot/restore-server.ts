@@ -12,6 +12,7 @@ import {
   parseServerUrl,
 } from '../safety/index.ts';
 import { PROJECT_ID } from '../db/open-backend.ts';
+import { onInterruptCleanup } from '../util/exit-cleanup.ts';
 import { DUMP_FILE, readSnapshot } from './snapshot-files.ts';
 import { planDump, type DumpStep } from './plan-dump.ts';
 
@@ -38,6 +39,10 @@ export async function restoreToServer(
   const target = parseServerUrl(adminUrl, { allowRemoteHosts: options.allowRemoteHosts });
   const admin = connectExplicit(target, target.database);
   await admin.connect();
+  // Ctrl-C mid-restore: the half-restored database and its role go, as on any other failure.
+  const forget = onInterruptCleanup(() =>
+    dropOwnedDatabase(adminUrl, name, { project: PROJECT_ID, allowRemoteHosts: options.allowRemoteHosts }),
+  );
   try {
     const { role, password } = await createRestoreRole(admin, name, { project: PROJECT_ID });
     let url: string | undefined;
@@ -71,6 +76,7 @@ export async function restoreToServer(
       throw e;
     }
   } finally {
+    forget();
     await admin.end().catch(() => {});
   }
 }
