@@ -11,8 +11,9 @@ import { restoreToServer } from '../../engine/snapshot/restore-server.ts';
 import { readSnapshot } from '../../engine/snapshot/snapshot-files.ts';
 import { REPO, SERVER_URL } from '../support/run-sim.ts';
 
+// `.sim/` holds a generate's locks and journal, not a snapshot.
 const SNAPSHOTS = readdirSync(join(REPO, 'snapshots'), { withFileTypes: true })
-  .filter((d) => d.isDirectory())
+  .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
   .map((d) => d.name)
   .sort();
 

@@ -9,8 +9,9 @@ import { dropOwnedDatabase } from '../../engine/safety/index.ts';
 import { INVARIANTS } from '../../domain/invariants.ts';
 import { REPO, SERVER_URL, runSim } from '../support/run-sim.ts';
 
+// `.sim/` holds a generate's locks and journal, not a snapshot.
 const SNAPSHOTS = readdirSync(join(REPO, 'snapshots'), { withFileTypes: true })
-  .filter((d) => d.isDirectory())
+  .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
   .map((d) => d.name)
   .sort();
 
