@@ -48,7 +48,7 @@ import {
 } from '../../engine/safety/index.ts';
 import { startVendorHarness } from '../../engine/vendors/vendor-harness.ts';
 import { BAD_SCENARIOS } from '../fixtures/bad-scenarios.ts';
-import { REPO, SERVER_URL, SIM, runSim } from '../support/run-sim.ts';
+import { REPO, SERVER_URL, SIM, generateTiny, runSim } from '../support/run-sim.ts';
 import { startCanaries } from './canaries.ts';
 import { recordTally } from './tally.ts';
 
@@ -499,18 +499,7 @@ describe('egress', () => {
 describe('snapshot input', () => {
   let good: string;
   beforeAll(async () => {
-    const out = mkdtempSync(join(tmpdir(), 'sim-adv-snap-'));
-    const run = await runSim([
-      'generate',
-      join(REPO, 'test/fixtures/scenarios/tiny.yaml'),
-      '--days',
-      '3',
-      '--out',
-      out,
-      '--quiet',
-    ]);
-    expect(run.code, run.stderr).toBe(0);
-    good = join(out, 'tiny');
+    good = await generateTiny('adv-snap');
   });
 
   const variant = (edit: (d: Buffer) => Buffer, rehash: boolean) => {

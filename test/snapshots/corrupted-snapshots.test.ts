@@ -4,25 +4,14 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson, sha256 } from '../../engine/snapshot/manifest.ts';
-import { REPO, SERVER_URL, runSim } from '../support/run-sim.ts';
+import { SERVER_URL, generateTiny, runSim } from '../support/run-sim.ts';
 
 // A small snapshot generated once for this file; corrupted copies of it must never reach psql.
 let good: string;
 const canary = join(tmpdir(), `sim-canary-${process.pid}`);
 
 beforeAll(async () => {
-  const out = mkdtempSync(join(tmpdir(), 'sim-corrupt-'));
-  const run = await runSim([
-    'generate',
-    join(REPO, 'test/fixtures/scenarios/tiny.yaml'),
-    '--days',
-    '3',
-    '--out',
-    out,
-    '--quiet',
-  ]);
-  expect(run.code, run.stderr).toBe(0);
-  good = join(out, 'tiny');
+  good = await generateTiny('corrupt');
 });
 
 function corrupt(edit: (dump: Buffer, dir: string) => Buffer | null, rehash = false): string {

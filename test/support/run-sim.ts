@@ -52,3 +52,12 @@ export function tempProject(options: { scenarios: string; snapshots?: string; pr
   writeFileSync(join(dir, 'sim.config.ts'), `export default ${JSON.stringify(config, null, 2)};\n`);
   return { dir, snapshots };
 }
+
+/** Generates the tiny fixture scenario for `days` into a new temporary folder; returns the snapshot's folder. */
+export async function generateTiny(label: string, days = 3): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), `sim-${label}-`));
+  const tiny = join(REPO, 'test/fixtures/scenarios/tiny.yaml');
+  const run = await runSim(['generate', tiny, '--days', String(days), '--out', out, '--quiet']);
+  if (run.code !== 0) throw new Error(`sim generate tiny exited ${run.code}\n${run.stderr}`);
+  return join(out, 'tiny');
+}
