@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { cleanPgEnv, createOwnedDatabase, dropOwnedDatabase, parseServerUrl } from '../safety/index.ts';
 import { databaseEgress, type EgressAllow } from '../safety/egress-guard.ts';
 import { createAppRole, dropAppRole } from '../safety/app-role.ts';
-import { onInterruptCleanup } from '../util/exit-cleanup.ts';
+import { interrupted, onInterruptCleanup } from '../util/exit-cleanup.ts';
 import { startPostgresReaper } from '../reaper/reaper.ts';
 import { hostToolRunner, schemaDump, type ToolRunner } from './server-database.ts';
 import type { Backend } from './sim-database.ts';
@@ -83,13 +83,25 @@ async function serverBackend(
   const names = Array.from({ length: options.shards }, (_, i) => `sim_${purpose}_${run}_s${i}`);
   const created: string[] = [];
   const allowRemoteHosts = options.allowRemoteHosts;
-  const drop = async () => {
-    for (const name of created.splice(0)) {
-      await dropOwnedDatabase(adminUrl, name, { project: PROJECT_ID, allowRemoteHosts });
-      await dropAppRole(adminUrl, name, { allowRemoteHosts });
-      reaper?.untrack(name);
-    }
-  };
+  // One drop at a time: an interrupt's drop and the run's own close() may overlap, and close()
+  // must not stop the container under a drop still in flight (seen as `read ECONNRESET`).
+  let dropping: Promise<void> = Promise.resolve();
+  const drop = () =>
+    (dropping = dropping
+      .catch(() => {})
+      .then(async () => {
+        const failures: Error[] = [];
+        for (const name of created.splice(0)) {
+          try {
+            await dropOwnedDatabase(adminUrl, name, { project: PROJECT_ID, allowRemoteHosts });
+            await dropAppRole(adminUrl, name, { allowRemoteHosts });
+            reaper?.untrack(name);
+          } catch (error) {
+            failures.push(error as Error);
+          }
+        }
+        if (failures.length > 0) throw failures[0];
+      }));
   // An interrupted run drops its databases too (SIGINT/SIGTERM).
   const unregister = onInterruptCleanup(drop);
   const urls: string[] = [];
@@ -97,6 +109,8 @@ async function serverBackend(
   const appUrls: string[] = [];
   try {
     for (const name of names) {
+      // Created after an interrupt's drop began, a database would outlive the run.
+      if (interrupted()) throw new Error('interrupted while creating the run\'s databases');
       reaper?.track(name);
       created.push(name);
       urls.push(
