@@ -110,7 +110,7 @@ async function serverBackend(
   try {
     for (const name of names) {
       // Created after an interrupt's drop began, a database would outlive the run.
-      if (interrupted()) throw new Error('interrupted while creating the run\'s databases');
+      if (interrupted()) throw new Error("interrupted while creating the run's databases");
       reaper?.track(name);
       created.push(name);
       urls.push(

@@ -1,6 +1,7 @@
 import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
 import { DUMP_SESSION_SQL } from './introspect.ts';
 import { createPglite } from './pglite-boot.ts';
+import { alignParsersWithNodePostgres } from './pglite-parsers.ts';
 import { sleepReal, type LatencyFn, type SimDatabase } from './sim-database.ts';
 
 const PGDUMP_ARGS = ['--schema-only', '--no-owner', '--no-privileges', '--no-tablespaces', '--exclude-schema=sim_meta'];
@@ -31,6 +32,7 @@ const WAL_CHECKPOINT_BYTES = 16 * 1024 * 1024;
 export async function openPglite(options: { latencyMs?: LatencyFn; dataDir?: string } = {}): Promise<SimDatabase> {
   const pg = await createPglite({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), postgresqlconf: RUN_CONF });
   await pg.exec(`SET timezone = 'UTC'`);
+  await alignParsersWithNodePostgres(pg);
   let checkpointLsn = '0/0';
   if (options.latencyMs) {
     const latency = options.latencyMs;

@@ -178,9 +178,14 @@ export async function simulateShard(
       const dayOf = (ms: number) => Math.floor((ms - scenario.historyStartMs) / DAY_MS);
       await scheduler.run({
         advanceTo: (ms) => clock.advanceTo(ms),
-        beforeAdvance: maintain
-          ? async (fromMs, toMs) => (dayOf(toMs) > dayOf(fromMs) ? maintain() : undefined)
-          : undefined,
+        beforeAdvance: async (fromMs, toMs) => {
+          if (dayOf(toMs) === dayOf(fromMs)) return;
+          // Once a simulated day, a turn of the real event loop. An embedded run is otherwise one
+          // endless chain of microtasks, and V8 keeps every WeakRef target made during a task alive
+          // until the task ends (fetch makes several per vendor call): memory grew with every call.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          await maintain?.();
+        },
         onEvent: () => {
           const now = performance.now();
           if (now - lastReportMs < 200) return;
