@@ -1,6 +1,7 @@
 import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
 import { DUMP_SESSION_SQL } from './introspect.ts';
 import { createPglite } from './pglite-boot.ts';
+import { useOneTripQueries } from './pglite-one-trip.ts';
 import { alignParsersWithNodePostgres } from './pglite-parsers.ts';
 import { sleepReal, type LatencyFn, type SimDatabase } from './sim-database.ts';
 
@@ -33,6 +34,7 @@ export async function openPglite(options: { latencyMs?: LatencyFn; dataDir?: str
   const pg = await createPglite({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), postgresqlconf: RUN_CONF });
   await pg.exec(`SET timezone = 'UTC'`);
   await alignParsersWithNodePostgres(pg);
+  useOneTripQueries(pg);
   let checkpointLsn = '0/0';
   if (options.latencyMs) {
     const latency = options.latencyMs;

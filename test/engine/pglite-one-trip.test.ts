@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PGlite } from '@electric-sql/pglite';
+import { prepareBackend, type PreparedBackend } from '../../engine/db/open-backend.ts';
+import { openPglite } from '../../engine/db/pglite-database.ts';
+import { openServerDatabase } from '../../engine/db/server-database.ts';
+import type { SimDatabase } from '../../engine/db/sim-database.ts';
+import { SERVER_URL } from '../support/run-sim.ts';
+
+const TABLE = `CREATE TABLE kinds (id int PRIMARY KEY, at timestamptz, flag boolean, big bigint, doc jsonb,
+                                   bytes bytea, ints int[], label text)`;
+// One value of each kind a JavaScript app passes as a parameter.
+const VALUES = [
+  1,
+  new Date('2026-02-20T09:30:00.123Z'),
+  true,
+  9007199254740993n,
+  { plan: 'pro', seats: [1, 2] },
+  Buffer.from('héllo'),
+  [3, 4],
+  42,
+];
+const READ_BACK = `SELECT id, at::text, flag::text, big::text, doc::text, encode(bytes, 'hex') AS bytes, ints::text, label
+                   FROM kinds ORDER BY id`;
+
+let embedded: SimDatabase;
+let backend: PreparedBackend;
+let server: SimDatabase;
+beforeAll(async () => {
+  embedded = await openPglite();
+  backend = await prepareBackend({ backend: 'postgres', databaseUrl: SERVER_URL, shards: 1, purpose: 'onetrip' });
+  const target = backend.shards[0]!;
+  if (target.kind !== 'server') throw new Error('expected a server database');
+  server = await openServerDatabase({ backend: 'postgres', url: target.url });
+  for (const db of [embedded, server]) await db.exec(TABLE);
+}, 60_000);
+afterAll(async () => {
+  await embedded?.close();
+  await server?.close();
+  await backend?.close();
+});
+
+describe('queries with parameters on the embedded database, one trip each', () => {
+  it('store every kind of parameter as node-postgres stores it on a server', async () => {
+    const insert = 'INSERT INTO kinds VALUES ($1, $2, $3, $4, $5, $6, $7, $8)';
+    for (const db of [embedded, server]) await db.query(insert, VALUES);
+    const fromEmbedded = await embedded.query(READ_BACK);
+    expect(fromEmbedded).toEqual(await server.query(READ_BACK));
+    expect(fromEmbedded[0]).toMatchObject({ big: '9007199254740993', label: '42', ints: '{3,4}' });
+  });
+
+  it('report a failed statement with its code and leave the session usable, in and out of a transaction', async () => {
+    const pg = embedded.driver as PGlite;
+    const duplicate = pg.query('INSERT INTO kinds (id) VALUES ($1)', [1]);
+    await expect(duplicate).rejects.toMatchObject({ code: '23505', query: 'INSERT INTO kinds (id) VALUES ($1)' });
+    const inTransaction = pg.transaction(async (tx) => {
+      await tx.query('INSERT INTO kinds (id) VALUES ($1)', [2]);
+      await tx.query('INSERT INTO kinds (id) VALUES ($1)', [1]);
+    });
+    await expect(inTransaction).rejects.toMatchObject({ code: '23505' });
+    // The transaction rolled back as a whole, and the next query runs.
+    expect((await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM kinds')).rows).toEqual([{ n: 1 }]);
+  });
+
+  it('still hand back what COPY TO writes', async () => {
+    const [text] = await embedded.copyOut(['SELECT id, label FROM public.kinds']);
+    expect(text).toBe('1\t42\n');
+  });
+});
