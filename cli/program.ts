@@ -5,6 +5,7 @@ import { readSnapshot } from '../engine/snapshot/snapshot-files.ts';
 import { diffSnapshots, formatDiff } from '../engine/snapshot/diff-snapshots.ts';
 import { checkSnapshots } from '../engine/commands/check-snapshots.ts';
 import { verifySnapshot } from '../engine/commands/verify-snapshot.ts';
+import { cleanContainers } from '../engine/commands/clean-containers.ts';
 import { cleanDatabases } from '../engine/commands/clean-databases.ts';
 import { restoreToServer } from '../engine/snapshot/restore-server.ts';
 import {
@@ -176,26 +177,37 @@ export function buildProgram(): Command {
 
   program
     .command('clean')
-    .description('drop the sim_ databases of runs whose process is gone (killed runs leave them behind)')
+    .description(
+      'drop the sim_ databases, and remove the containers and data volumes, of runs whose process is gone ' +
+        '(a killed run can leave them behind)',
+    )
     .option(
       '--database-url <url>',
       'server to clean (its own database is never dropped)',
       'postgres://postgres@127.0.0.1:5432/postgres',
     )
     .option('--allow-remote-host <host...>', 'allow a non-loopback database host, by exact name')
-    .option('--dry-run', 'list what would be dropped; drop nothing')
+    .option('--dry-run', 'list what would be dropped or removed; change nothing')
     .action(async (o) => {
+      const log = (line: string) => process.stderr.write(line + '\n');
+      const containers = await cleanContainers({ dryRun: o.dryRun, log });
+      for (const c of containers ?? []) {
+        process.stdout.write(`${c.action} ${c.kind} ${c.name} (owner pid ${c.ownerPid} on ${c.ownerHost} is gone)\n`);
+      }
+      if (containers) {
+        log(`${containers.length} container(s) and volume(s) ${o.dryRun ? 'would be removed' : 'removed'}`);
+      }
       const cleaned = await cleanDatabases(o.databaseUrl, {
         dryRun: o.dryRun,
         allowRemoteHosts: o.allowRemoteHost,
-        log: (line) => process.stderr.write(line + '\n'),
+        log,
       });
       for (const c of cleaned) {
         process.stdout.write(
           `${c.action} ${c.name} (${c.purpose}; owner pid ${c.ownerPid} on ${c.ownerHost} is gone)\n`,
         );
       }
-      process.stderr.write(`${cleaned.length} database(s) ${o.dryRun ? 'would be dropped' : 'dropped'}\n`);
+      log(`${cleaned.length} database(s) ${o.dryRun ? 'would be dropped' : 'dropped'}`);
     });
 
   appOptions(

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { PostgreSqlContainer, StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import type { getContainerRuntimeClient } from 'testcontainers';
 import { loadTestcontainers } from './load-testcontainers.ts';
 import { trustContainerHost } from '../safety/server-target.ts';
-import { REAPER_LABEL, startDockerReaper } from '../reaper/reaper.ts';
+import { OWNER_LABEL, REAPER_LABEL, startDockerReaper } from '../reaper/reaper.ts';
 import { postgresImage } from './postgres-image.ts';
 import type { ToolRunner } from './server-database.ts';
 
@@ -70,9 +71,13 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
   const { dockerode } = client.container;
   const token = randomBytes(8).toString('hex');
   const reaper = options.outlivesProcess ? undefined : await dockerReaper(dockerode, token);
+  // A container left running for the user names no owner, so `sim clean` never removes it.
+  const owned: Record<string, string> = options.outlivesProcess
+    ? {}
+    : { [REAPER_LABEL]: token, [OWNER_LABEL]: `${process.pid}@${hostname()}` };
   const builder = () =>
     new PostgreSqlContainer(image)
-      .withLabels({ ...options.labels, ...(options.outlivesProcess ? {} : { [REAPER_LABEL]: token }) })
+      .withLabels({ ...options.labels, ...owned })
       .withDatabase('postgres')
       .withUsername('postgres')
       .withPassword('sim')
@@ -105,6 +110,7 @@ export async function startDockerPostgres(options: DockerPostgresOptions = {}): 
       volume = await createTmpfsVolume(client, options.volumeMountOptions ?? LARGE_FOLIO_TMPFS, {
         ...options.labels,
         [REAPER_LABEL]: token,
+        ...owned,
       });
       container = await builder()
         .withBindMounts([{ source: volume.name, target: PGDATA }])

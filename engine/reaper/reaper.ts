@@ -6,6 +6,11 @@ const CHILD = fileURLToPath(new URL('./reaper-child.mjs', import.meta.url));
 
 /** Label a reaper looks for on containers and volumes. */
 export const REAPER_LABEL = 'org.facade-sim.reaper';
+/**
+ * Label naming the process a container or volume is for, as `<pid>@<host>`: `sim clean` removes
+ * those whose process is gone when their reaper died too (a SIGKILL of the whole process group).
+ */
+export const OWNER_LABEL = 'org.facade-sim.owner';
 
 export interface Reaper {
   /** Before CREATE DATABASE: from now on the database is dropped if this process dies. */

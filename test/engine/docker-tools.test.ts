@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID } from 'testcontainers';
 import { startDockerPostgres, VOLUME_LABEL, type DockerPostgres } from '../../engine/db/docker-server.ts';
+import { OWNER_LABEL } from '../../engine/reaper/reaper.ts';
 
 const PGDATA = '/var/lib/postgresql/data';
 const SHMEM_ENABLED = '/sys/kernel/mm/transparent_hugepage/shmem_enabled';
@@ -51,6 +53,15 @@ describe.skipIf(!process.env.SIM_POSTGRES_IMAGE)('the test container', () => {
       expect(await ourVolumes()).toEqual([pg.volume]);
     },
   );
+
+  it('names the process it is for on its container and volume, for sim clean when the reaper died too', async () => {
+    const docker = (await getContainerRuntimeClient()).container.dockerode;
+    const info = await docker.getContainer(pg.container.getId()).inspect();
+    expect(info.Config.Labels[OWNER_LABEL]).toBe(`${process.pid}@${hostname()}`);
+    if (pg.volume) {
+      expect((await docker.getVolume(pg.volume).inspect()).Labels[OWNER_LABEL]).toBe(info.Config.Labels[OWNER_LABEL]);
+    }
+  });
 
   it('stops cleanly when its container was already removed by hand, and still removes the volume', async () => {
     const third = await startDockerPostgres();
