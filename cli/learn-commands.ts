@@ -24,7 +24,8 @@ export function addLearnCommands(
 ): void {
   appOptions(program.command('learn'))
     .description(
-      'learn a profile (aggregates only, k-thresholded, optionally differentially private) from a production database or replica, read-only',
+      'learn a profile (aggregates only, k-thresholded, optionally differentially private) from a production ' +
+        'database or replica, read-only',
     )
     .option('--database-url <url>', "the app's database (a replica is best); read in one READ ONLY transaction")
     .option('--out <file>', 'where to write the profile, e.g. profiles/prod.json')
@@ -69,7 +70,8 @@ export function addLearnCommands(
       });
       const p = r.profile.privacy;
       process.stdout.write(
-        `wrote ${o.out} (${r.sha256}) in ${(r.wallMs / 1000).toFixed(1)} s: ${Object.keys(r.profile.tables).length} tables, ` +
+        `wrote ${o.out} (${r.sha256}) in ${(r.wallMs / 1000).toFixed(1)} s: ` +
+          `${Object.keys(r.profile.tables).length} tables, ` +
           `${Object.keys(r.profile.metrics).length} metrics, ${p.queries.length} queries; k = ${p.k}, ` +
           `${p.cellsSuppressed} cells suppressed${p.epsilon ? `, epsilon = ${p.epsilon.total}` : ''}\n`,
       );

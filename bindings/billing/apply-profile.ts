@@ -134,7 +134,8 @@ const arrivals: Mapping = {
     s.population.arrivals = {
       perDay: curve,
       note: note(
-        `arrivals_by_month x organizations x scale ${o.scale}, production's last month moved onto the window's first; ` +
+        `arrivals_by_month x organizations x scale ${o.scale}, production's last month moved onto the window's ` +
+          `first; ` +
           'the last three full months carry on through the window',
       ),
     };

@@ -97,7 +97,9 @@ export const BILLING_CATEGORICALS: Record<string, readonly string[]> = {
 };
 
 /** The instant the data ends: its latest subscription change or invoice (a restored snapshot's now() is today). */
-const AS_OF = `(SELECT greatest(max(s.created_at), max(s.canceled_at), (SELECT max(i.issued_at) FROM invoices i)) FROM subscriptions s)`;
+const AS_OF =
+  `(SELECT greatest(max(s.created_at), max(s.canceled_at), (SELECT max(i.issued_at) FROM invoices i)) ` +
+  `FROM subscriptions s)`;
 const LATEST = `(SELECT DISTINCT ON (organization_id) * FROM subscriptions ORDER BY organization_id, created_at DESC, id DESC)`;
 const FIRST = `(SELECT DISTINCT ON (organization_id) * FROM subscriptions ORDER BY organization_id, created_at, id)`;
 const MONTH_S = 2_629_746; // a Gregorian month in seconds
@@ -136,7 +138,9 @@ export const BILLING_METRICS: MetricSpec[] = [
     title: 'Seats per tenant (latest subscription)',
     kind: 'counts',
     unit: 'seats',
-    items: `SELECT o.id AS tenant, coalesce(l.seats, 0) AS x FROM organizations o LEFT JOIN ${LATEST} l ON l.organization_id = o.id`,
+    items:
+      `SELECT o.id AS tenant, coalesce(l.seats, 0) AS x FROM organizations o LEFT JOIN ${LATEST} l ON ` +
+      `l.organization_id = o.id`,
   },
   {
     name: 'tenant_users',
@@ -290,7 +294,9 @@ export const BILLING_METRICS: MetricSpec[] = [
     title: 'Invoice status',
     kind: 'category',
     labels: { domain: 'invoices.status' },
-    items: `SELECT s.organization_id AS tenant, i.status AS x FROM invoices i JOIN subscriptions s ON s.id = i.subscription_id`,
+    items:
+      `SELECT s.organization_id AS tenant, i.status AS x FROM invoices i JOIN subscriptions s ON s.id = ` +
+      `i.subscription_id`,
   },
   {
     name: 'payment_failure_rate',

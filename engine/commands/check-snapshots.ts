@@ -63,7 +63,8 @@ export async function checkSnapshots(
       if (manifest.format !== 2 || !manifest.inputs) throw new Error('an older manifest format');
     } catch (e) {
       reasons.push(
-        `manifest.json missing, unreadable or of ${(e as Error).message.includes('older') ? 'an older format' : 'no known format'}`,
+        `manifest.json missing, unreadable or of ` +
+          `${(e as Error).message.includes('older') ? 'an older format' : 'no known format'}`,
       );
       manifest = undefined;
     }

@@ -29,7 +29,8 @@ export async function cleanDatabases(
   let names: string[];
   try {
     const { rows } = await admin.query(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'sim\\_%' AND datallowconn AND NOT datistemplate ORDER BY datname`,
+      `SELECT datname FROM pg_database WHERE datname LIKE 'sim\\_%' AND datallowconn AND NOT datistemplate ORDER ` +
+        `BY datname`,
     );
     names = rows.map((r: { datname: string }) => r.datname);
   } finally {
@@ -73,12 +74,14 @@ async function readOwner(
   }
   try {
     const { rows } = await db.query(
-      `SELECT 1 FROM information_schema.columns WHERE table_schema = 'sim_meta' AND table_name = 'marker' AND column_name = 'owner_pid'`,
+      `SELECT 1 FROM information_schema.columns WHERE table_schema = 'sim_meta' AND table_name = 'marker' AND ` +
+        `column_name = 'owner_pid'`,
     );
     if (rows.length === 0) return undefined;
     const m = (
       await db.query(
-        `SELECT tool, project, purpose, owner_pid, owner_host, database_name = current_database() AS same_name FROM sim_meta.marker LIMIT 1`,
+        `SELECT tool, project, purpose, owner_pid, owner_host, database_name = current_database() AS same_name ` +
+          `FROM sim_meta.marker LIMIT 1`,
       )
     ).rows[0];
     if (!m || m.tool !== 'facade-sim' || m.project !== PROJECT_ID || !m.same_name) return undefined;

@@ -161,7 +161,8 @@ export function loadYaml(text: string, file: string, limits: Partial<YamlLimits>
     if (n.tag !== undefined && !CORE_TAGS.has(n.tag)) {
       fail(
         pos(),
-        `tag ${n.tag.replace('tag:yaml.org,2002:', '!!')} is not supported: scenario files hold plain strings, numbers, booleans, lists and mappings`,
+        `tag ${n.tag.replace('tag:yaml.org,2002:', '!!')} is not supported: scenario files hold plain strings, ` +
+          `numbers, booleans, lists and mappings`,
       );
     }
     if (isMap(n)) {

@@ -92,7 +92,9 @@ export function didYouMean(key: string, known: readonly string[]): string | unde
   return best?.k;
 }
 
-/** Plain decimal as a person writes it (`1e3` too); `0x1F` and `0o17` mean different things to YAML 1.1 and 1.2 tools. */
+/**
+ * Plain decimal as a person writes it (`1e3` too); `0x1F` and `0o17` mean different things to YAML 1.1 and 1.2 tools.
+ */
 const DECIMAL_SOURCE = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 const YAML11_BOOLEAN = /^(y|n|yes|no|on|off)$/i;
 const isMapping = (v: unknown): v is Record<string, unknown> =>
@@ -138,7 +140,8 @@ function number(o: { min?: number; max?: number; integer?: boolean } = {}): Vali
         report(
           ctx,
           path,
-          `ambiguous number ${JSON.stringify(src)}: write it in plain decimal (YAML 1.1 and 1.2 read octal/hex forms differently)`,
+          `ambiguous number ${JSON.stringify(src)}: write it in plain decimal (YAML 1.1 and 1.2 read octal/hex ` +
+            `forms differently)`,
         );
       } else if (src !== undefined && /^[-+]?0\d/.test(src)) {
         report(ctx, path, `ambiguous number ${JSON.stringify(src)}: quote it or remove leading zeros`);
@@ -230,7 +233,10 @@ function date(): Validator<string> {
   };
 }
 
-/** An ISO-8601 instant with a zone, e.g. "2026-02-20T00:00:00Z" (quoted or plain). Kept for scenario loaders that need a time, not a day. */
+/**
+ * An ISO-8601 instant with a zone, e.g. "2026-02-20T00:00:00Z" (quoted or plain). Kept for scenario loaders that need a
+ * time, not a day.
+ */
 function instant(): Validator<string> {
   const expected = 'an ISO-8601 instant with a zone, e.g. "2026-02-20T00:00:00Z"';
   return {
@@ -548,7 +554,9 @@ function distribution(o: { min?: number; max?: number } = {}) {
   });
 }
 
-/** The validator DSL. Build a validator once at module level, then `validate(validator, loadYaml(text, file), file)`. */
+/**
+ * The validator DSL. Build a validator once at module level, then `validate(validator, loadYaml(text, file), file)`.
+ */
 export const t = {
   number,
   string,

@@ -18,7 +18,9 @@ SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) AS qualified
  ORDER BY schemaname COLLATE "C", sequencename COLLATE "C"`;
 
 /** Session settings pg_dump itself uses, so our COPY text matches what pg_dump would print. */
-export const DUMP_SESSION_SQL = `SET datestyle = ISO; SET intervalstyle = postgres; SET extra_float_digits = 3; SET timezone = 'UTC'; SET search_path = ''`;
+export const DUMP_SESSION_SQL =
+  `SET datestyle = ISO; SET intervalstyle = postgres; SET extra_float_digits = 3; ` +
+  `SET timezone = 'UTC'; SET search_path = ''`;
 
 export interface UserTable {
   schema: string;

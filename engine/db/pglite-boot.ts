@@ -35,7 +35,8 @@ function buildImage(): string | null {
     } catch (e) {
       // Not fatal: fall back to initdb in this process (slower, more memory).
       process.stderr.write(
-        `facade-sim: could not cache an empty PGlite cluster in ${dirname(file)} (${(e as Error).message.trim().split('\n')[0]}); running initdb in process\n`,
+        `facade-sim: could not cache an empty PGlite cluster in ${dirname(file)} ` +
+          `(${(e as Error).message.trim().split('\n')[0]}); running initdb in process\n`,
       );
       return null;
     }

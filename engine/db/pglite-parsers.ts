@@ -12,7 +12,8 @@ const NODE_POSTGRES_ARRAYS = [
 /**
  * Narrows a PGlite's array parsers to the arrays node-postgres parses, so an app reads arrays from
  * the embedded database as from a server (the two backends must write the same bytes; scalars
- * such as int8 still differ, as they always did), and each query is cheaper: PGlite copies its whole parser map for every query
+ * such as int8 still differ, as they always did), and each query is cheaper: PGlite copies its whole parser map for
+ * every query
  * (`{...parsers}` in parseResults), and it holds a parser for every array type in pg_type, about
  * 300 of them. Scalars keep PGlite's own parsers (they are its defaults too).
  */

@@ -7,7 +7,10 @@ import { explicitPgClient } from '../safety/server-target.ts';
 const copyTo = copyStreams.to;
 import { sleepReal, type Backend, type LatencyFn, type SimDatabase } from './sim-database.ts';
 
-/** Runs a PostgreSQL client tool (pg_dump/psql) and returns stdout; how depends on the engine (host PATH or inside a container). */
+/**
+ * Runs a PostgreSQL client tool (pg_dump/psql) and returns stdout; how depends on the engine (host PATH or inside a
+ * container).
+ */
 export type ToolRunner = (argv: string[], stdin?: string) => Promise<string>;
 
 export function hostToolRunner(env: NodeJS.ProcessEnv): ToolRunner {

@@ -39,7 +39,8 @@ export function checkLearnOptions(o: LearnOptions): { k: number; userK: number; 
   ] as const) {
     if (!Number.isInteger(v) || v < MIN_K) {
       throw new LearnError(
-        `learn: ${name} must be a whole number of at least ${MIN_K} (got ${v}): smaller cells single out individual tenants`,
+        `learn: ${name} must be a whole number of at least ${MIN_K} (got ${v}): smaller cells single out ` +
+          `individual tenants`,
       );
     }
   }

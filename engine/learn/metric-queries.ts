@@ -19,7 +19,10 @@ function labelExpr(rule: LabelRule, expr: string, param: number | undefined): st
   if (isOrdinal(rule)) {
     return rule.ordinal === 'integer' ? `floor(${expr})::bigint` : `to_char(date_trunc('month', ${expr}), 'YYYY-MM')`;
   }
-  return `CASE WHEN ${expr} IS NULL THEN NULL WHEN ${expr}::text = ANY($${param}::text[]) THEN ${expr}::text ELSE '${OTHER}' END`;
+  return (
+    `CASE WHEN ${expr} IS NULL THEN NULL WHEN ${expr}::text = ANY($${param}::text[]) THEN ${expr}::text ELSE ` +
+    `'${OTHER}' END`
+  );
 }
 
 const ordinalType = (r: { ordinal: 'integer' | 'month' }) => (r.ordinal === 'integer' ? 'bigint' : 'text');
@@ -67,7 +70,8 @@ export function metricQueries(m: MetricSpec, dp: boolean): MetricQueries {
       if (isOrdinal(m.labels)) {
         params.edges = ++next;
         out.recount = q(
-          `SELECT g, width_bucket(x, $${params.edges}::${ordinalType(m.labels)}[]) AS x, ${base} FROM items GROUP BY 1, 2`,
+          `SELECT g, width_bucket(x, $${params.edges}::${ordinalType(m.labels)}[]) AS x, ${base} FROM items GROUP ` +
+            `BY 1, 2`,
         );
       }
       return out;

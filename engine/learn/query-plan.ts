@@ -99,9 +99,11 @@ export function explainQueries(
   const show = (purpose: string, sql: string, note = '') =>
     out.push(`-- [${++n}] ${purpose}${note ? ` (${note})` : ''}\n${sql.trim()};\n`);
   out.push(
-    `-- sim learn: the statements a run sends, in order, for the ${spec.app} schema (${spec.schema.tables.length} tables).\n` +
+    `-- sim learn: the statements a run sends, in order, for the ${spec.app} schema (${spec.schema.tables.length} ` +
+      `tables).\n` +
       `-- Connects nowhere. Tables the source has beyond these get the same per-table queries.\n` +
-      `-- Every cell is released only if it holds at least k = ${options.k ?? 10} distinct tenants (${spec.tenant.table}.${spec.tenant.key});` +
+      `-- Every cell is released only if it holds at least k = ${options.k ?? 10} distinct tenants ` +
+      `(${spec.tenant.table}.${spec.tenant.key});` +
       `${dp ? ` --epsilon ${options.epsilon}: Laplace noise on every released count.` : ''}\n`,
   );
   for (const s of sessionStatements(options)) show('session: read-only transaction', s);

@@ -27,7 +27,8 @@ const dateLabel = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 function frame(inner: string, title: string): string {
   return (
-    `<svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(title)}">` +
+    `<svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" ` +
+    `aria-label="${escapeHtml(title)}">` +
     `<rect x="${M.left}" y="${M.top}" width="${PW}" height="${PH}" fill="#fafafa" stroke="#ddd"/>` +
     inner +
     '</svg>'

@@ -167,7 +167,8 @@ export function cellsSql(plan: TablePlan, dp: boolean): string | null {
         : s.what === 'scripts'
           ? `s${s.column}`
           : s.param
-            ? `CASE WHEN v${s.column} IS NULL THEN NULL WHEN v${s.column} = ANY($${s.param}::text[]) THEN v${s.column} ELSE '${OTHER}' END`
+            ? `CASE WHEN v${s.column} IS NULL THEN NULL WHEN v${s.column} = ANY($${s.param}::text[]) THEN ` +
+              `v${s.column} ELSE '${OTHER}' END`
             : `v${s.column}`;
     return `SELECT ${j} AS s, ${label} AS b, count(*) AS n, count(DISTINCT u) AS t${weight} FROM base GROUP BY 2`;
   });

@@ -41,7 +41,8 @@ export function tenantPaths(catalog: Catalog, tenant: { table: string; key: stri
       nullable ||= !step.notNull;
       const join = nullable ? 'LEFT JOIN' : 'JOIN';
       from.push(
-        `${join} public.${ident(step.parent)} ${alias} ON ${alias}.${ident(step.parentColumn)} = ${prev}.${ident(step.column)}`,
+        `${join} public.${ident(step.parent)} ${alias} ON ${alias}.${ident(step.parentColumn)} = ` +
+          `${prev}.${ident(step.column)}`,
       );
       steps.push(`${step.table}.${step.column} -> ${step.parent}.${step.parentColumn}`);
       prev = alias;

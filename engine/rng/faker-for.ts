@@ -1,7 +1,9 @@
 import { Faker, base, en, type LocaleDefinition, type Randomizer } from '@faker-js/faker';
 import type { RandomStream } from './random-stream.ts';
 
-/** A Faker whose every draw comes from one seeded stream (faker is pinned: its output is part of the snapshot bytes). */
+/**
+ * A Faker whose every draw comes from one seeded stream (faker is pinned: its output is part of the snapshot bytes).
+ */
 export function fakerFor(stream: RandomStream, locale: LocaleDefinition = en, refDate: Date = new Date(0)): Faker {
   const randomizer: Randomizer = {
     next: () => stream.next(),

@@ -39,7 +39,10 @@ export class RandomStream {
     return items[Math.floor(this.#next() * items.length)] as T;
   }
 
-  /** Picks a key of `weights` with probability proportional to its weight; keys in sorted order so object key order never matters. */
+  /**
+   * Picks a key of `weights` with probability proportional to its weight; keys in sorted order so object key order
+   * never matters.
+   */
   weighted<K extends string>(weights: Readonly<Record<K, number>>): K {
     const keys = (Object.keys(weights) as K[]).sort();
     const total = keys.reduce((sum, k) => sum + weights[k], 0);

@@ -56,7 +56,10 @@ export interface AppBinding<S = any> {
   /** Vendor credentials the app will be given (checked against live-key patterns). */
   vendorCredentials(): Record<string, string>;
   start(ctx: SimContext<S>): Promise<void>;
-  /** Columns holding scheduled future instants (table.column) and how far ahead they may reach, for the clock-leak check. */
+  /**
+   * Columns holding scheduled future instants (table.column) and how far ahead they may reach, for the clock-leak
+   * check.
+   */
   futureColumns?: { columns: string[]; maxDays: number };
   invariants?(db: SimDatabase): Promise<{ name: string; violations: number }[]>;
   /** How `sim diff` attributes rows to tenants. */

@@ -47,8 +47,10 @@ export async function checkClockLeaks(
   }
   if (leaks.length > 0) {
     throw new ClockLeakError(
-      `clock leak: timestamps outside the simulated window ${new Date(fromMs).toISOString()} .. ${new Date(toMs).toISOString()}:\n  ${leaks.join('\n  ')}\n` +
-        `Something wrote real time (DEFAULT now(), a server-side now() or clock_timestamp()); pass timestamps from the facade's clock instead.`,
+      `clock leak: timestamps outside the simulated window ${new Date(fromMs).toISOString()} .. ` +
+        `${new Date(toMs).toISOString()}:\n  ${leaks.join('\n  ')}\n` +
+        `Something wrote real time (DEFAULT now(), a server-side now() or clock_timestamp()); pass timestamps ` +
+        `from the facade's clock instead.`,
     );
   }
 }

@@ -402,7 +402,8 @@ function manifestFor(
       synthetic: true,
       statement:
         `Synthetic data. Produced by simulating scenario '${scenario.name}' (seed ${scenario.seed}, ` +
-        `${days} days after ${iso(scenario.historyStartMs === scenario.startMs ? scenario.startMs : scenario.historyStartMs)}` +
+        `${days} days after ` +
+        `${iso(scenario.historyStartMs === scenario.startMs ? scenario.startMs : scenario.historyStartMs)}` +
         `) through the ${binding.app} with every vendor stubbed (${binding.vendorNames.join(', ')}). ` +
         (profile
           ? `No production row is in it; the scenario was calibrated from the aggregate, k-anonymous profile ` +

@@ -77,10 +77,13 @@ export async function createOwnedDatabase(
     await db.query(`CREATE SCHEMA IF NOT EXISTS sim_meta`);
     await db.query(`DROP TABLE IF EXISTS sim_meta.marker`);
     await db.query(
-      `CREATE TABLE sim_meta.marker (tool text NOT NULL, project text NOT NULL, database_name text NOT NULL, database_oid oid NOT NULL, purpose text NOT NULL, created_at timestamptz NOT NULL, owner_pid integer, owner_host text)`,
+      `CREATE TABLE sim_meta.marker (tool text NOT NULL, project text NOT NULL, database_name text NOT NULL, ` +
+        `database_oid oid NOT NULL, purpose text NOT NULL, created_at timestamptz NOT NULL, owner_pid integer, ` +
+        `owner_host text)`,
     );
     await db.query(
-      `INSERT INTO sim_meta.marker SELECT 'facade-sim', $1, current_database(), (SELECT oid FROM pg_database WHERE datname = current_database()), $2, $3, $4, $5`,
+      `INSERT INTO sim_meta.marker SELECT 'facade-sim', $1, current_database(), (SELECT oid FROM pg_database ` +
+        `WHERE datname = current_database()), $2, $3, $4, $5`,
       [o.project, o.purpose, new Date(), o.owner?.pid ?? null, o.owner?.host ?? null],
     );
   } finally {
@@ -124,7 +127,8 @@ export async function assertOwnedDatabase(
   if (o.confirmTarget !== undefined && !confirmed) {
     throw new SafetyError(
       'confirm-target',
-      `--confirm-target=${o.confirmTarget} does not name this database (${db.name}); a bypass must name the exact target`,
+      `--confirm-target=${o.confirmTarget} does not name this database (${db.name}); a bypass must name the exact ` +
+        `target`,
     );
   }
   if (db.is_template && !db.name.startsWith(SIM_PREFIX)) {
@@ -135,13 +139,15 @@ export async function assertOwnedDatabase(
     if (db.user_tables > 0) {
       throw new SafetyError(
         'unmarked',
-        `${db.name} holds ${db.user_tables} table(s) and no facade-sim marker: it is not ours. Use a server URL and let the tool create its own database, or pass --confirm-target=${db.name} for an empty one`,
+        `${db.name} holds ${db.user_tables} table(s) and no facade-sim marker: it is not ours. Use a server URL ` +
+          `and let the tool create its own database, or pass --confirm-target=${db.name} for an empty one`,
       );
     }
     if (!db.name.startsWith(SIM_PREFIX)) {
       throw new SafetyError(
         'name',
-        `${db.name} lacks the sim_ prefix and the marker; pass --confirm-target=${db.name} if you really mean this empty database`,
+        `${db.name} lacks the sim_ prefix and the marker; pass --confirm-target=${db.name} if you really mean ` +
+          `this empty database`,
       );
     }
     throw new SafetyError('unmarked', `${db.name} has no facade-sim marker; it was not created by this tool`);
@@ -160,7 +166,8 @@ export async function assertOwnedDatabase(
   if (m.database_name !== db.name || m.database_oid !== db.oid) {
     throw new SafetyError(
       'marker-copied',
-      `${db.name} carries a marker for ${m.database_name} (oid ${m.database_oid}): it is a copy of a tool database, not one the tool created`,
+      `${db.name} carries a marker for ${m.database_name} (oid ${m.database_oid}): it is a copy of a tool ` +
+        `database, not one the tool created`,
     );
   }
 }
@@ -192,7 +199,8 @@ export async function assertOwnedDatabaseName(
   if (rows[0].mark === databaseMark(o.project, rows[0].oid)) return;
   const refusal = new SafetyError(
     'unmarked',
-    `database ${name} exists but carries no facade-sim marker of project '${o.project}': it is not ours, so it is neither reused nor dropped. Rename or drop it yourself if it is a leftover, or point the tool at another server`,
+    `database ${name} exists but carries no facade-sim marker of project '${o.project}': it is not ours, so it is ` +
+      `neither reused nor dropped. Rename or drop it yourself if it is a leftover, or point the tool at another server`,
   );
   const db = connectExplicit(target, name);
   try {
@@ -224,7 +232,8 @@ export async function createRestoreRole(
   }
   const password = randomBytes(24).toString('base64url');
   await admin.query(
-    `CREATE ROLE ${pg.escapeIdentifier(name)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT CONNECTION LIMIT 2 PASSWORD ${pg.escapeLiteral(password)}`,
+    `CREATE ROLE ${pg.escapeIdentifier(name)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS ` +
+      `NOINHERIT CONNECTION LIMIT 2 PASSWORD ${pg.escapeLiteral(password)}`,
   );
   await admin.query(`COMMENT ON ROLE ${pg.escapeIdentifier(name)} IS ${pg.escapeLiteral(roleMark(o.project, name))}`);
   return { role: name, password };

@@ -17,7 +17,8 @@ export class EgressError extends Error {
     via: string,
   ) {
     super(
-      `unstubbed egress to ${destination} via ${via}: add a vendor stub for it or remove the call; nothing may leave a simulation run but the database connection`,
+      `unstubbed egress to ${destination} via ${via}: add a vendor stub for it or remove the call; nothing may ` +
+        `leave a simulation run but the database connection`,
     );
   }
 }

@@ -82,7 +82,8 @@ export function parseServerUrl(url: string, options: { allowRemoteHosts?: string
   if (!LOOPBACK(host) && !containerHosts.has(host) && !(options.allowRemoteHosts ?? []).includes(host)) {
     throw new SafetyError(
       'remote-host',
-      `${host} is not a loopback host; only local or container servers are used unless you pass --allow-remote-host ${host}`,
+      `${host} is not a loopback host; only local or container servers are used unless you pass ` +
+        `--allow-remote-host ${host}`,
     );
   }
   return {

@@ -45,13 +45,16 @@ export class Scheduler {
     return this.#queue.size;
   }
 
-  /** Schedules `run` at `atMs`; events past the end of the window are dropped (they would happen after the snapshot). */
+  /**
+   * Schedules `run` at `atMs`; events past the end of the window are dropped (they would happen after the snapshot).
+   */
   at(atMs: number, label: string, run: SimEvent['run'], priority = 10): void {
     if (!Number.isFinite(atMs)) throw new Error(`Scheduler: event '${label}' has a non-finite time`);
     const nowMs = this.#current?.atMs ?? -Infinity;
     if (atMs < nowMs) {
       throw new Error(
-        `Scheduler: event '${label}' scheduled in the past (${new Date(atMs).toISOString()} < ${new Date(nowMs).toISOString()})`,
+        `Scheduler: event '${label}' scheduled in the past (${new Date(atMs).toISOString()} < ` +
+          `${new Date(nowMs).toISOString()})`,
       );
     }
     if (atMs >= this.endMs) return;
@@ -104,7 +107,8 @@ export class Scheduler {
       }
       if (++this.#executed > this.limits.maxEvents) {
         throw new SimulationLimitError(
-          `Aborting after ${this.limits.maxEvents} events (at '${event.label}', ${new Date(event.atMs).toISOString()}); ` +
+          `Aborting after ${this.limits.maxEvents} events (at '${event.label}', ` +
+            `${new Date(event.atMs).toISOString()}); ` +
             'raise --max-events if the scenario really needs more',
         );
       }

@@ -106,7 +106,9 @@ export function diffSnapshots(
   return { tables, tenants, shifts: shifts.slice(0, 10), manifestChanges };
 }
 
-/** Mean shift of numeric columns and share shift of low-cardinality categories, scaled so they can be ranked together. */
+/**
+ * Mean shift of numeric columns and share shift of low-cardinality categories, scaled so they can be ranked together.
+ */
 function distributionShifts(table: string, a: DumpTable | undefined, b: DumpTable | undefined): SnapshotDiff['shifts'] {
   if (!a || !b || a.rows.length === 0 || b.rows.length === 0) return [];
   const out: SnapshotDiff['shifts'] = [];
@@ -123,7 +125,9 @@ function distributionShifts(table: string, a: DumpTable | undefined, b: DumpTabl
         out.push({
           table,
           column,
-          description: `mean ${fmt(ma)} -> ${fmt(mb)} (${rel >= 0 ? '+' : ''}${(((mb - ma) / Math.max(Math.abs(ma), 1e-9)) * 100).toFixed(1)}%)`,
+          description:
+            `mean ${fmt(ma)} -> ${fmt(mb)} ` +
+            `(${rel >= 0 ? '+' : ''}${(((mb - ma) / Math.max(Math.abs(ma), 1e-9)) * 100).toFixed(1)}%)`,
           magnitude: Math.min(rel, 10),
         });
       }
@@ -160,7 +164,8 @@ export function formatDiff(d: SnapshotDiff): string {
   for (const t of d.tables) {
     if (t.added + t.removed + t.changed === 0) continue;
     lines.push(
-      `  ${t.table.padEnd(28)} ${String(t.before).padStart(8)} ${String(t.after).padStart(9)} ${String(t.added).padStart(9)} ${String(t.removed).padStart(9)} ${String(t.changed).padStart(9)}`,
+      `  ${t.table.padEnd(28)} ${String(t.before).padStart(8)} ${String(t.after).padStart(9)} ` +
+        `${String(t.added).padStart(9)} ${String(t.removed).padStart(9)} ${String(t.changed).padStart(9)}`,
     );
   }
   if (d.tables.every((t) => t.added + t.removed + t.changed === 0)) lines.push('  (no row changes)');

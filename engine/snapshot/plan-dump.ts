@@ -109,7 +109,8 @@ export function planDump(text: string, file = 'dump.sql'): DumpStep[] {
 function checkBytes(text: string, file: string): void {
   if (text.includes('\r')) {
     throw new IntegrityError(
-      `${file}: contains carriage returns (CRLF conversion?); snapshots are byte-exact, check .gitattributes keeps snapshots/** -text`,
+      `${file}: contains carriage returns (CRLF conversion?); snapshots are byte-exact, check .gitattributes ` +
+        `keeps snapshots/** -text`,
     );
   }
   if (text.charCodeAt(0) === 0xfeff) {
@@ -131,7 +132,8 @@ function refuseBackslashLines(segment: string, file: string, line: number): void
   if (!m) return;
   const at = line + countNewlines(segment.slice(0, m.index + m[1]!.length));
   throw new IntegrityError(
-    `${file}:${at}: psql meta-command (a line starting with a backslash) outside COPY data refused; a snapshot never contains one, so this file was tampered with`,
+    `${file}:${at}: psql meta-command (a line starting with a backslash) outside COPY data refused; a snapshot ` +
+      `never contains one, so this file was tampered with`,
   );
 }
 
@@ -142,7 +144,8 @@ function parseOrRefuse(segment: string, file: string, line: number): Node[] {
     const at = (e as { sqlDetails?: { cursorPosition?: number } }).sqlDetails?.cursorPosition;
     const where = at === undefined ? line : line + countNewlines(byteSlice(segment, 0, at));
     throw new IntegrityError(
-      `${file}:${where}: not SQL PostgreSQL accepts (${(e as Error).message}); a psql meta-command or a damaged file? A snapshot holds only statements pg_dump writes`,
+      `${file}:${where}: not SQL PostgreSQL accepts (${(e as Error).message}); a psql meta-command or a damaged ` +
+        `file? A snapshot holds only statements pg_dump writes`,
     );
   }
 }
@@ -160,7 +163,9 @@ function checkSegment(segment: string, stmts: Node[], file: string, line: number
     const refusal = misplaced ? 'COPY not alone on its line before its rows' : refuse(statement, body);
     if (refusal) {
       throw new IntegrityError(
-        `${file}:${at}: ${statement} refused (${refusal}): ${JSON.stringify(raw.slice(lead.length, lead.length + 80))}; a snapshot holds only the statements of a schema-and-data pg_dump, so this file was tampered with`,
+        `${file}:${at}: ${statement} refused (${refusal}): ` +
+          `${JSON.stringify(raw.slice(lead.length, lead.length + 80))}; a snapshot holds only the statements of a ` +
+          `schema-and-data pg_dump, so this file was tampered with`,
       );
     }
     return { kind: 'sql' as const, sql: raw.slice(lead.length), line: at, statement };

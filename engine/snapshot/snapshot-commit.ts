@@ -172,7 +172,8 @@ function rollForward(parent: string, group: string, journal: Journal): void {
     if (existsSync(target)) {
       if (existsSync(old)) {
         throw new IntegrityError(
-          `${target}: a commit journal says its new version is staged, yet both it and its old version exist; refusing to guess (look at ${aside} and ${staging})`,
+          `${target}: a commit journal says its new version is staged, yet both it and its old version exist; ` +
+            `refusing to guess (look at ${aside} and ${staging})`,
         );
       }
       if (!existsSync(aside)) op(`mkdir ${aside}`, () => mkdirSync(aside));
@@ -265,7 +266,8 @@ export function recoverSnapshotDir(snapshotDir: string): void {
     } catch (e) {
       if (e instanceof IntegrityError) throw e;
       throw new IntegrityError(
-        `${snapshotDir}: an interrupted commit could not be completed (${(e as Error).message}); the folder may need write access`,
+        `${snapshotDir}: an interrupted commit could not be completed (${(e as Error).message}); the folder may ` +
+          `need write access`,
       );
     } finally {
       release();

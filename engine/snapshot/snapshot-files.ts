@@ -50,7 +50,8 @@ export function readSnapshot(dir: string): LoadedSnapshot {
   const manifestPath = join(dir, MANIFEST_FILE);
   if (!existsSync(manifestPath) && !isLink(manifestPath)) {
     throw new IntegrityError(
-      `${manifestPath}: missing; a snapshot directory without its manifest is incomplete or not a snapshot (regenerate it with sim generate)`,
+      `${manifestPath}: missing; a snapshot directory without its manifest is incomplete or not a snapshot ` +
+        `(regenerate it with sim generate)`,
     );
   }
   let parsed: unknown;
@@ -75,7 +76,8 @@ export function readSnapshot(dir: string): LoadedSnapshot {
     const actual = sha256(bytes);
     if (actual !== expected) {
       throw new IntegrityError(
-        `${path}: hash ${actual} does not match the manifest's ${expected}; the file was modified, truncated or converted (CRLF?) after generation`,
+        `${path}: hash ${actual} does not match the manifest's ${expected}; the file was modified, truncated or ` +
+          `converted (CRLF?) after generation`,
       );
     }
     if (name === DUMP_FILE) dumpText = bytes.toString('utf8');

@@ -68,7 +68,9 @@ export async function ensureTemplate(
           .map(quote)
           .join(' ');
         throw new Error(
-          `tablespace ${tablespace} cannot hold the template: ${(e as Error).message}. Its directory is gone, as a tmpfs is after a reboot: re-create it on the server's host with \`sudo install -d -o postgres -g postgres -m 700 ${dirs}\`, or unset SIM_TEST_TABLESPACE`,
+          `tablespace ${tablespace} cannot hold the template: ${(e as Error).message}. Its directory is gone, as ` +
+            `a tmpfs is after a reboot: re-create it on the server's host with \`sudo install -d -o postgres -g ` +
+            `postgres -m 700 ${dirs}\`, or unset SIM_TEST_TABLESPACE`,
         );
       }
       throw e;
@@ -93,7 +95,8 @@ async function tablespaceLocation(admin: pg.Client, tablespace: string): Promise
   );
   if (!rows[0]) {
     throw new Error(
-      `tablespace ${tablespace} does not exist on this server; create it first (README, "A RAM tablespace") or unset SIM_TEST_TABLESPACE`,
+      `tablespace ${tablespace} does not exist on this server; create it first (README, "A RAM tablespace") or ` +
+        `unset SIM_TEST_TABLESPACE`,
     );
   }
   return rows[0].location;
@@ -159,7 +162,8 @@ export async function cloneTemplate(
 /** Re-binds the marker a clone inherited from its template, so the target guard recognises it as ours. */
 export async function rebindMarker(client: pg.Client): Promise<void> {
   await client.query(
-    `UPDATE sim_meta.marker SET database_name = current_database(), database_oid = (SELECT oid FROM pg_database WHERE datname = current_database()), purpose = 'test-clone'`,
+    `UPDATE sim_meta.marker SET database_name = current_database(), database_oid = (SELECT oid FROM pg_database ` +
+      `WHERE datname = current_database()), purpose = 'test-clone'`,
   );
 }
 

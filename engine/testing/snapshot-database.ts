@@ -71,7 +71,10 @@ export interface SnapshotDatabaseOptions<
   /** Which app of sim.config.ts a snapshot name belongs to (default: any app that has it). */
   app?: string;
   isolation?: Isolation;
-  /** backend 'postgres': a server you own (default: SIM_TEST_DATABASE_URL or the local server). backend 'docker': set by the global setup. */
+  /**
+   * backend 'postgres': a server you own (default: SIM_TEST_DATABASE_URL or the local server). backend 'docker': set by
+   * the global setup.
+   */
   url?: string;
   /**
    * backend 'postgres': build the template and its clones in this tablespace (default
@@ -100,7 +103,10 @@ export interface TestDatabase<
    * pglite the PGlite instance (clone) or its open transaction (transaction).
    */
   driver: SnapshotDriver<B>;
-  /** Ends the test's isolation: rolls back or drops the clone. `keep: true` leaves a clone for inspection and prints its URL. */
+  /**
+   * Ends the test's isolation: rolls back or drops the clone. `keep: true` leaves a clone for inspection and prints its
+   * URL.
+   */
   close(options?: { keep?: boolean }): Promise<void>;
 }
 
@@ -165,7 +171,8 @@ function serverUrlFor(url: string | undefined, backend: Exclude<Backend, 'pglite
     const provided = process.env.SIM_DOCKER_ADMIN_URL;
     if (!provided) {
       throw new Error(
-        `snapshotDatabase({ backend: 'docker' }) needs a running container: add globalSetup: ['facade-sim/testing/global-setup'] to vitest.config (or pass url)`,
+        `snapshotDatabase({ backend: 'docker' }) needs a running container: add globalSetup: ` +
+          `['facade-sim/testing/global-setup'] to vitest.config (or pass url)`,
       );
     }
     // Set by the global setup from the container it started; its host may be the bridge gateway.
@@ -297,7 +304,8 @@ function backendOf<B extends BackendName>(options: SnapshotDatabaseOptions<Recor
   if (backend === 'url') return 'postgres';
   if (backend === 'postgres' || backend === 'docker' || backend === 'pglite') return backend;
   throw new Error(
-    `snapshotDatabase: backend ${backend === undefined ? 'missing' : JSON.stringify(backend)}; expected 'postgres', 'docker' or 'pglite'`,
+    `snapshotDatabase: backend ${backend === undefined ? 'missing' : JSON.stringify(backend)}; expected ` +
+      `'postgres', 'docker' or 'pglite'`,
   );
 }
 
@@ -409,7 +417,8 @@ async function pgliteDatabase<S extends Record<string, unknown>, B extends Backe
     if (typeof driver?.query !== 'function') {
       await end();
       throw new Error(
-        `facade-sim: this drizzle-orm no longer exposes PGlite's transaction, so t.driver cannot join the test's transaction; use t.db, or isolation: 'clone'`,
+        `facade-sim: this drizzle-orm no longer exposes PGlite's transaction, so t.driver cannot join the test's ` +
+          `transaction; use t.db, or isolation: 'clone'`,
       );
     }
     return handle<S, B>({

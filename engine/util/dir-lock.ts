@@ -69,7 +69,8 @@ export function acquireDirLock(lockDir: string, runId: string): () => void {
         if (holder === 'gone') continue; // released or superseded meanwhile: look again
         if (holder && (holder.host !== info.host || isAlive(holder.pid))) {
           throw new LockHeldError(
-            `${lockDir} is locked by pid ${holder.pid} on ${holder.host} (run ${holder.runId}, since ${holder.startedAt}); ` +
+            `${lockDir} is locked by pid ${holder.pid} on ${holder.host} (run ${holder.runId}, since ` +
+              `${holder.startedAt}); ` +
               `wait for it to finish${holder.host !== info.host ? `, or remove ${lockDir} if that process on ${holder.host} is gone` : ''}`,
           );
         }

@@ -7,7 +7,9 @@ const cleanups = new Set<() => void>();
 const asyncCleanups = new Set<() => Promise<unknown>>();
 const ASYNC_CLEANUP_LIMIT_MS = 10_000;
 
-/** Registers an async cleanup for an interrupt; the returned function unregisters it (the normal path cleans up itself). */
+/**
+ * Registers an async cleanup for an interrupt; the returned function unregisters it (the normal path cleans up itself).
+ */
 export function onInterruptCleanup(fn: () => Promise<unknown>): () => void {
   asyncCleanups.add(fn);
   return () => void asyncCleanups.delete(fn);

@@ -5,7 +5,8 @@ export class UnstubbedRequestError extends Error {
   readonly exitCode = 4;
   constructor(readonly destination: string) {
     super(
-      `unstubbed vendor call: ${destination}. Every outbound request must have a vendor stub; add a handler for it in the scenario's vendor stubs (the run fails even if the app swallowed the error)`,
+      `unstubbed vendor call: ${destination}. Every outbound request must have a vendor stub; add a handler for ` +
+        `it in the scenario's vendor stubs (the run fails even if the app swallowed the error)`,
     );
   }
 }
