@@ -1,4 +1,5 @@
 import { parse, protocol, type PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
+import { query as templateQuery } from '@electric-sql/pglite/template';
 import pgUtils from 'pg/lib/utils.js';
 
 type Query = <T>(query: string, params?: unknown[], options?: QueryOptions) => Promise<Results<T>>;
@@ -34,6 +35,11 @@ export function useOneTripQueries(pg: PGlite): void {
         if (!covered(options)) return txQuery(text, params, options);
         return oneTrip(internals, text, params, options);
       }) as Transaction['query'];
+      // tx.sql would go through PGlite's own query, and so its serializers: it builds its query here.
+      tx.sql = (<T>(strings: TemplateStringsArray, ...values: unknown[]) => {
+        const { query: text, params } = templateQuery(strings, ...values);
+        return tx.query<T>(text, params);
+      }) as Transaction['sql'];
       return callback(tx);
     })) as PGlite['transaction'];
 }
@@ -77,7 +83,9 @@ async function oneTrip<T>(
       return parse.parseResults(messages, pg.parsers, options, blob)[0] as Results<T>;
     } catch (error) {
       // As PGlite's own query reports a database error: with the statement and its parameters.
-      if (error && typeof error === 'object' && 'code' in error) Object.assign(error, { query: text, params });
+      if (error && typeof error === 'object' && 'code' in error) {
+        Object.assign(error, { query: text, params, queryOptions: options });
+      }
       throw error;
     }
   });

@@ -51,7 +51,11 @@ describe('queries with parameters on the embedded database, one trip each', () =
   it('report a failed statement with its code and leave the session usable, in and out of a transaction', async () => {
     const pg = embedded.driver as PGlite;
     const duplicate = pg.query('INSERT INTO kinds (id) VALUES ($1)', [1]);
-    await expect(duplicate).rejects.toMatchObject({ code: '23505', query: 'INSERT INTO kinds (id) VALUES ($1)' });
+    await expect(duplicate).rejects.toMatchObject({
+      code: '23505',
+      query: 'INSERT INTO kinds (id) VALUES ($1)',
+      params: [1],
+    });
     const inTransaction = pg.transaction(async (tx) => {
       await tx.query('INSERT INTO kinds (id) VALUES ($1)', [2]);
       await tx.query('INSERT INTO kinds (id) VALUES ($1)', [1]);
@@ -59,6 +63,20 @@ describe('queries with parameters on the embedded database, one trip each', () =
     await expect(inTransaction).rejects.toMatchObject({ code: '23505' });
     // The transaction rolled back as a whole, and the next query runs.
     expect((await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM kinds')).rows).toEqual([{ n: 1 }]);
+  });
+
+  it('take the same path from tx.sql as from tx.query, so a transaction serializes values one way', async () => {
+    const pg = embedded.driver as PGlite;
+    const at = new Date('2026-02-20T09:30:00.123Z');
+    const rows = await pg.transaction(async (tx) => {
+      const viaSql = await tx.sql<{ v: string }>`SELECT ${at}::text AS v`;
+      const viaQuery = await tx.query<{ v: string }>('SELECT $1::text AS v', [at]);
+      return [viaSql.rows[0]!.v, viaQuery.rows[0]!.v];
+    });
+    // node-postgres's text for a Date, with the local offset (PGlite's own serializer sends toISOString()).
+    expect(rows[0]).toBe(rows[1]);
+    expect(rows[0]).toMatch(/^2026-02-\d\dT\d\d:\d\d:00\.123[+-]\d\d:\d\d$/);
+    expect(new Date(rows[0]!).getTime()).toBe(at.getTime());
   });
 
   it('still hand back what COPY TO writes', async () => {
