@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
-import { prepareBackend, type PreparedBackend } from '../../engine/db/open-backend.ts';
-import { openPglite } from '../../engine/db/pglite-database.ts';
-import { openServerDatabase } from '../../engine/db/server-database.ts';
 import type { SimDatabase } from '../../engine/db/sim-database.ts';
-import { SERVER_URL } from '../support/run-sim.ts';
+import { openBothBackends, type BothBackends } from '../support/both-backends.ts';
 
 const TABLE = `CREATE TABLE kinds (id int PRIMARY KEY, at timestamptz, flag boolean, big bigint, doc jsonb,
                                    bytes bytea, ints int[], label text)`;
@@ -22,22 +19,15 @@ const VALUES = [
 const READ_BACK = `SELECT id, at::text, flag::text, big::text, doc::text, encode(bytes, 'hex') AS bytes, ints::text, label
                    FROM kinds ORDER BY id`;
 
+let both: BothBackends;
 let embedded: SimDatabase;
-let backend: PreparedBackend;
 let server: SimDatabase;
 beforeAll(async () => {
-  embedded = await openPglite();
-  backend = await prepareBackend({ backend: 'postgres', databaseUrl: SERVER_URL, shards: 1, purpose: 'onetrip' });
-  const target = backend.shards[0]!;
-  if (target.kind !== 'server') throw new Error('expected a server database');
-  server = await openServerDatabase({ backend: 'postgres', url: target.url });
+  both = await openBothBackends('onetrip');
+  ({ embedded, server } = both);
   for (const db of [embedded, server]) await db.exec(TABLE);
 }, 60_000);
-afterAll(async () => {
-  await embedded?.close();
-  await server?.close();
-  await backend?.close();
-});
+afterAll(() => both?.close());
 
 describe('queries with parameters on the embedded database, one trip each', () => {
   it('store every kind of parameter as node-postgres stores it on a server', async () => {

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { prepareBackend, type PreparedBackend } from '../../engine/db/open-backend.ts';
-import { openPglite } from '../../engine/db/pglite-database.ts';
-import { openServerDatabase } from '../../engine/db/server-database.ts';
 import type { SimDatabase } from '../../engine/db/sim-database.ts';
-import { SERVER_URL } from '../support/run-sim.ts';
+import { openBothBackends, type BothBackends } from '../support/both-backends.ts';
 
 // Arrays node-postgres parses (int4[], text[], timestamptz[], jsonb[], uuid[]) and ones it leaves
 // as PostgreSQL's text (an enum's array, a range's array). numeric[] is left out: pg-types makes
@@ -14,22 +11,15 @@ const ARRAYS = `
          ARRAY['6f1b7a4e-0000-4000-8000-000000000001']::uuid[] AS ids,
          ARRAY['low', 'high']::sim_level[] AS levels, ARRAY[int4range(1, 3)] AS ranges`;
 
+let both: BothBackends;
 let embedded: SimDatabase;
-let backend: PreparedBackend;
 let server: SimDatabase;
 beforeAll(async () => {
-  embedded = await openPglite();
-  backend = await prepareBackend({ backend: 'postgres', databaseUrl: SERVER_URL, shards: 1, purpose: 'parsers' });
-  const target = backend.shards[0]!;
-  if (target.kind !== 'server') throw new Error('expected a server database');
-  server = await openServerDatabase({ backend: 'postgres', url: target.url });
+  both = await openBothBackends('parsers');
+  ({ embedded, server } = both);
   for (const db of [embedded, server]) await db.exec(`CREATE TYPE sim_level AS ENUM ('low', 'high')`);
 }, 60_000);
-afterAll(async () => {
-  await embedded?.close();
-  await server?.close();
-  await backend?.close();
-});
+afterAll(() => both?.close());
 
 it('reads arrays from the embedded database as node-postgres reads them from a server', async () => {
   const [fromEmbedded] = await embedded.query<Record<string, unknown>>(ARRAYS);
