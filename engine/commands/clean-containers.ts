@@ -1,7 +1,6 @@
-import { hostname } from 'node:os';
 import { loadTestcontainers } from '../db/load-testcontainers.ts';
 import { OWNER_LABEL } from '../reaper/reaper.ts';
-import { isAlive } from '../util/atomic-write.ts';
+import { ownerGone } from './owner-gone.ts';
 
 export interface CleanedContainer {
   kind: 'container' | 'volume';
@@ -31,21 +30,12 @@ export async function cleanContainers(
     log(`containers: no container runtime answered (${String((error as Error).message).split('\n')[0]}); skipped`);
     return undefined;
   }
-  const here = hostname();
   const cleaned: CleanedContainer[] = [];
   const gone = (kind: CleanedContainer['kind'], name: string, label: string | undefined) => {
     const m = /^(\d+)@(.+)$/.exec(label ?? '');
     if (!m) return undefined;
-    const owner = { ownerPid: Number(m[1]), ownerHost: m[2]! };
-    if (owner.ownerHost !== here) {
-      log(`kept ${kind} ${name}: its owner, pid ${owner.ownerPid}, ran on ${owner.ownerHost}, not on this host`);
-      return undefined;
-    }
-    if (isAlive(owner.ownerPid)) {
-      log(`kept ${kind} ${name}: its owner, pid ${owner.ownerPid}, is running`);
-      return undefined;
-    }
-    return owner;
+    const owner = { pid: Number(m[1]), host: m[2]! };
+    return ownerGone(`${kind} ${name}`, owner, log) ? { ownerPid: owner.pid, ownerHost: owner.host } : undefined;
   };
   const containers = await dockerode.listContainers({ all: true, filters: { label: [OWNER_LABEL] } });
   for (const c of containers) {

@@ -1,7 +1,6 @@
-import { hostname } from 'node:os';
 import { PROJECT_ID } from '../db/open-backend.ts';
 import { connectExplicit, dropOwnedDatabase, parseServerUrl } from '../safety/index.ts';
-import { isAlive } from '../util/atomic-write.ts';
+import { ownerGone } from './owner-gone.ts';
 
 export interface CleanedDatabase {
   name: string;
@@ -36,19 +35,10 @@ export async function cleanDatabases(
   } finally {
     await admin.end();
   }
-  const here = hostname();
   const cleaned: CleanedDatabase[] = [];
   for (const name of names) {
     const owner = await readOwner(target, name);
-    if (!owner) continue;
-    if (owner.host !== here) {
-      log(`kept ${name}: its owner, pid ${owner.pid}, ran on ${owner.host}, not on this host`);
-      continue;
-    }
-    if (isAlive(owner.pid)) {
-      log(`kept ${name}: its owner, pid ${owner.pid}, is running`);
-      continue;
-    }
+    if (!owner || !ownerGone(name, owner, log)) continue;
     const entry = { name, purpose: owner.purpose, ownerPid: owner.pid, ownerHost: owner.host };
     if (o.dryRun) {
       cleaned.push({ ...entry, action: 'would drop' });
