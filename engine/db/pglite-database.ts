@@ -21,6 +21,9 @@ const RUN_CONF = [
   'min_wal_size=32MB',
   'max_wal_size=64MB',
   'shared_buffers=32MB',
+  // Statements are kept by name (statement-cache.ts): planned for each execution's parameters, as
+  // an unnamed statement is, so the plans and the order of rows are those of a server's.
+  'plan_cache_mode=force_custom_plan',
 ];
 
 /** WAL written since the last checkpoint that makes maintain() checkpoint (a quarter of max_wal_size). */

@@ -1,31 +1,44 @@
 import { parse, protocol, type PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 import { query as templateQuery } from '@electric-sql/pglite/template';
 import pgUtils from 'pg/lib/utils.js';
+import { StatementCache } from './statement-cache.ts';
 
 type Query = <T>(query: string, params?: unknown[], options?: QueryOptions) => Promise<Results<T>>;
+type Exec = PGlite['exec'];
+// A kept statement's row description (null: it returns no rows), learned on its first trip.
+type Statements = StatementCache<BackendMessage | null>;
+type BackendMessage = Awaited<ReturnType<PGlite['execProtocolStream']>>[number];
 
 /**
- * Makes a PGlite's queries with parameters cost one trip into WebAssembly instead of six. PGlite's
- * own `query` sends Parse, then Describe to learn the parameters' types, then Bind, Describe,
- * Execute and Sync, each on its own; here one message carries Parse, Bind, Describe, Execute and
- * Sync, as node-postgres sends them. Parameters become text as node-postgres makes them
- * (`prepareValue`) rather than by PGlite's serializer for the parameter's type, so an app's values
- * reach the embedded database exactly as they reach a server. Queries with options this path
- * does not cover (a blob, parameter types, serializers) go through PGlite's own `query`.
+ * Makes a PGlite's queries with parameters cost one trip into WebAssembly instead of six, and
+ * parses each statement once. PGlite's own `query` sends Parse, then Describe to learn the
+ * parameters' types, then Bind, Describe, Execute and Sync, each on its own; here one message
+ * carries Bind, Describe, Execute and Sync, behind a Parse the first time a statement's text is
+ * seen: the statement is kept by name, as drivers that prepare statements do (statement-cache.ts).
+ * Parameters become text as node-postgres makes them (`prepareValue`) rather than by PGlite's
+ * serializer for the parameter's type, so an app's values reach the embedded database exactly as
+ * they reach a server. Queries with options this path does not cover (a blob, parameter types,
+ * serializers) go through PGlite's own `query`.
  */
 export function useOneTripQueries(pg: PGlite): void {
   const internals = pg as unknown as PgliteInternals;
+  const statements: Statements = new StatementCache();
   const query = pg.query.bind(pg) as Query;
   pg.query = (async (text: string, params?: unknown[], options?: QueryOptions) => {
     if (!covered(options)) return query(text, params, options);
     await internals._checkReady();
     // As PGlite's own query: never alongside a transaction of another caller.
     return internals._runExclusiveTransaction(async () => {
-      const result = await oneTrip(internals, text, params, options);
+      const result = await oneTrip(internals, statements, text, params, options);
       await pg.syncToFs();
       return result;
     });
   }) as PGlite['query'];
+  const exec = pg.exec.bind(pg);
+  pg.exec = ((text, options) => {
+    statements.sawScript(text);
+    return exec(text, options);
+  }) as Exec;
   const transaction = pg.transaction.bind(pg);
   pg.transaction = (<T>(callback: (tx: Transaction) => Promise<T>) =>
     transaction((tx) => {
@@ -33,13 +46,18 @@ export function useOneTripQueries(pg: PGlite): void {
       tx.query = (async (text: string, params?: unknown[], options?: QueryOptions) => {
         if (tx.closed) throw new Error('Transaction is closed');
         if (!covered(options)) return txQuery(text, params, options);
-        return oneTrip(internals, text, params, options);
+        return oneTrip(internals, statements, text, params, options);
       }) as Transaction['query'];
       // tx.sql would go through PGlite's own query, and so its serializers: it builds its query here.
       tx.sql = (<T>(strings: TemplateStringsArray, ...values: unknown[]) => {
         const { query: text, params } = templateQuery(strings, ...values);
         return tx.query<T>(text, params);
       }) as Transaction['sql'];
+      const txExec = tx.exec.bind(tx);
+      tx.exec = ((text, options) => {
+        statements.sawScript(text);
+        return txExec(text, options);
+      }) as Transaction['exec'];
       return callback(tx);
     })) as PGlite['transaction'];
 }
@@ -59,6 +77,7 @@ function covered(options: QueryOptions | undefined): boolean {
 
 async function oneTrip<T>(
   pg: PgliteInternals,
+  statements: Statements,
   text: string,
   params: unknown[] = [],
   options: QueryOptions | undefined,
@@ -66,10 +85,15 @@ async function oneTrip<T>(
   return pg._runExclusiveQuery(async () => {
     const values = params.map((value) => pgUtils.prepareValue(value));
     const { serialize } = protocol;
+    const use = statements.use(text);
     const message = concat([
-      serialize.parse({ text }),
-      serialize.bind({ values }),
-      serialize.describe({ type: 'P' }),
+      // Closing a statement that is not there is no error: a failed trip may not have closed them.
+      ...use.close.map((name) => serialize.close({ type: 'S', name })),
+      ...(use.parse ? [serialize.parse({ name: use.name, text })] : []),
+      serialize.bind({ statement: use.name, values }),
+      // A kept statement's rows are described as on its first trip: describing them again on
+      // every trip costs the embedded database more than the statement itself.
+      ...(use.parse ? [serialize.describe({ type: 'P' })] : []),
       serialize.execute({}),
       serialize.sync(),
     ]);
@@ -78,10 +102,15 @@ async function oneTrip<T>(
     try {
       // Sync is in the message, so after an error the session is ready for the next query.
       const messages = await pg.execProtocolStream(message, { syncToFs: false });
+      const described = messages.find((m) => m.name === 'rowDescription' || m.name === 'noData');
+      if (use.parse && described) statements.parsed(text, use, described.name === 'noData' ? null : described);
+      else if (use.parse) statements.failed(use);
+      if (use.rows) messages.unshift(use.rows);
       await pg._cleanupBlob();
       const blob = await pg._getWrittenBlob();
       return parse.parseResults(messages, pg.parsers, options, blob)[0] as Results<T>;
     } catch (error) {
+      statements.failed(use);
       // As PGlite's own query reports a database error: with the statement and its parameters.
       if (error && typeof error === 'object' && 'code' in error) {
         Object.assign(error, { query: text, params, queryOptions: options });

@@ -73,4 +73,66 @@ describe('queries with parameters on the embedded database, one trip each', () =
     const [text] = await embedded.copyOut(['SELECT id, label FROM public.kinds']);
     expect(text).toBe('1\t42\n');
   });
+
+  it('parse a statement once and describe its rows once, with the rows of every execution', async () => {
+    const pg = embedded.driver as PGlite;
+    const text = 'SELECT id, label FROM kinds WHERE id >= $1 ORDER BY id';
+    const first = await pg.query(text, [0]);
+    const again = await pg.query(text, [1]);
+    expect(again).toEqual(first);
+    expect(again.fields).toEqual([
+      { name: 'id', dataTypeID: 23 },
+      { name: 'label', dataTypeID: 25 },
+    ]);
+    const kept = await pg.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1',
+      [text],
+    );
+    expect(kept.rows).toEqual([{ n: 1 }]);
+    // A statement without rows keeps reporting what it changed.
+    const update = 'UPDATE kinds SET flag = $1 WHERE id = $2';
+    await pg.query(update, [false, 1]);
+    expect(await pg.query(update, [true, 1])).toMatchObject({ affectedRows: 1, rows: [] });
+  });
+
+  it('forget kept statements when a table changes, through exec, query or a transaction', async () => {
+    const pg = embedded.driver as PGlite;
+    const star = 'SELECT * FROM kinds WHERE id = $1';
+    expect(Object.keys((await pg.query(star, [1])).rows[0] as object)).not.toContain('extra');
+    await pg.exec('ALTER TABLE kinds ADD COLUMN extra int DEFAULT 7');
+    expect((await pg.query(star, [1])).rows[0]).toMatchObject({ extra: 7 });
+    await pg.query('ALTER TABLE kinds DROP COLUMN extra');
+    expect(Object.keys((await pg.query(star, [1])).rows[0] as object)).not.toContain('extra');
+    await pg.transaction(async (tx) => {
+      await tx.exec('/* a comment; */ ALTER TABLE kinds ADD COLUMN extra2 int DEFAULT 8');
+      expect((await tx.query(star, [1])).rows[0]).toMatchObject({ extra2: 8 });
+    });
+    await pg.exec('DEALLOCATE ALL');
+    expect((await pg.query(star, [1])).rows[0]).toMatchObject({ extra2: 8 });
+    const left = await pg.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1`,
+      [star],
+    );
+    expect(left.rows).toEqual([{ n: 1 }]);
+  });
+
+  it('keep no statement whose first trip failed, and keep those a rolled-back transaction used', async () => {
+    const pg = embedded.driver as PGlite;
+    const text = 'SELECT $1::int AS n';
+    await expect(pg.query(text, ['not a number'])).rejects.toMatchObject({ code: '22P02' });
+    expect((await pg.query(text, [5])).rows).toEqual([{ n: 5 }]);
+    const inTransaction = 'SELECT label FROM kinds WHERE id = $1';
+    await expect(
+      pg.transaction(async (tx) => {
+        await tx.query(inTransaction, [1]);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect((await pg.query(inTransaction, [1])).rows).toEqual([{ label: '42' }]);
+    const orphans = await pg.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1`,
+      [text],
+    );
+    expect(orphans.rows).toEqual([{ n: 1 }]);
+  });
 });

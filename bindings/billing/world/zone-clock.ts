@@ -20,15 +20,18 @@ export class ZoneClock {
       ...{ year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' },
     });
     const offsetAt = (ms: number) => {
-      const p = Object.fromEntries(format.formatToParts(ms).map((x) => [x.type, x.value]));
-      const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
+      const p: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
+      for (const part of format.formatToParts(ms)) p[part.type] = Number(part.value);
+      const local = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!);
       return local - Math.floor(ms / MINUTE_MS) * MINUTE_MS;
     };
     const start = fromMs - 2 * DAY_MS;
     const changes: [number, number][] = [[-Infinity, offsetAt(start)]];
+    // Each day's probe is the next day's start: one probe a day.
+    let after = offsetAt(start);
     for (let day = start; day < toMs + 2 * DAY_MS; day += DAY_MS) {
-      const before = offsetAt(day);
-      const after = offsetAt(day + DAY_MS);
+      const before = after;
+      after = offsetAt(day + DAY_MS);
       if (before === after) continue;
       let lo = day;
       let hi = day + DAY_MS;
