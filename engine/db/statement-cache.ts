@@ -1,7 +1,7 @@
-/** Statements kept by name at most: an app that builds texts (IN lists of every length) cannot grow it without end. */
+/** At most this many statements are kept: an app that builds texts (IN lists of any length) cannot grow the session. */
 const MAX_STATEMENTS = 1_000;
 
-// Statements whose plan is all that is kept: their text never changes what a later statement means.
+// Statements worth keeping: they read or write rows and never change what a kept statement means.
 const PREPARED = new Set(['select', 'insert', 'update', 'delete', 'with', 'values', 'table']);
 // Statements that change nothing a kept statement depends on; any other (CREATE, ALTER, DROP,
 // DISCARD, DEALLOCATE, DO …) may change a table's columns or drop the statements, so all are closed.
@@ -37,13 +37,13 @@ export interface StatementUse<Rows> {
 }
 
 /**
- * The named statements of one embedded session, by text. Parsing and analysing a statement is
- * most of what a simple query costs the embedded database, so a text is parsed once and later
- * trips only bind and execute it. The plan is still made for each execution's parameters when
- * the session says `plan_cache_mode = force_custom_plan`, so results are those of an unnamed
- * statement. PostgreSQL itself re-plans a kept statement after a change to what it reads; only a
- * change to a table's columns would make a kept statement fail, so every statement other than
- * the ones above closes them all first.
+ * The named statements of one embedded session, by text. Parsing a statement and describing its
+ * rows cost the embedded database about as much as running a simple one, so a text is parsed and
+ * described once and later trips only bind and execute it. The plan is still made for each
+ * execution's parameters when the session says `plan_cache_mode = force_custom_plan`, so results
+ * are those of an unnamed statement. PostgreSQL re-plans a kept statement after a change to what
+ * it reads; only a change to a table's columns would make one fail, so any statement that is not
+ * harmless (above) closes them all first.
  */
 export class StatementCache<Rows> {
   readonly #kept = new Map<string, { name: string; rows: Rows }>();
