@@ -106,7 +106,9 @@ const migrations = sqlMigrations(fileURLToPath(new URL('${migrationsPath}', impo
 
 /** Your app's drizzle database over whichever driver the simulator opened (PGlite or a server). */
 export function appDb(db: SimDatabase) {
-  return db.backend === 'pglite' ? drizzlePglite(db.driver as any, { schema }) : drizzlePg(db.driver as any, { schema });
+  return db.backend === 'pglite'
+    ? drizzlePglite(db.driver as any, { schema })
+    : drizzlePg(db.driver as any, { schema });
 }
 
 /** How facade-sim drives your app: replace the actor's body with calls to your app's own facade. */
@@ -196,7 +198,11 @@ export const exampleVendorConfig = { baseUrl: 'https://api.vendor.example', apiK
 /** The vendor, as MSW handlers: every request your app makes to it is answered here and recorded. */
 export function exampleVendorStub(o: { ledger: SideEffectLedger; rng: RandomStream }) {
   const stub = vendorStub('example', exampleVendorConfig.baseUrl, { ledger: o.ledger });
-  return [stub.post('/v1/events', ({ json }) => ({ json: { id: \`evt_\${o.rng.fork(String(json?.customer)).hex(12)}\` } }))];
+  return [
+    stub.post('/v1/events', ({ json }) => ({
+      json: { id: \`evt_\${o.rng.fork(String(json?.customer)).hex(12)}\` },
+    })),
+  ];
 }
 `;
 

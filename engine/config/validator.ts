@@ -444,7 +444,8 @@ function tagged<S extends Record<string, Validator<any>>>(tag: string, variants:
           report(
             ctx,
             [...path, tag],
-            `expected ${tag} to be one of ${kinds.join(', ')}, got ${got(k, [...path, tag], ctx)}${hint ? ` (did you mean '${hint}'?)` : ''}`,
+            `expected ${tag} to be one of ${kinds.join(', ')}, ` +
+              `got ${got(k, [...path, tag], ctx)}${hint ? ` (did you mean '${hint}'?)` : ''}`,
           );
         }
         return v as Infer<S[keyof S]>;

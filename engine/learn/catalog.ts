@@ -31,7 +31,9 @@ export interface Catalog {
   tables: CatalogTable[];
 }
 
-const COLUMNS_SQL = `SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS type,
+const COLUMNS_SQL =
+  `SELECT c.relname AS table_name, a.attname AS column_name, ` +
+  `format_type(a.atttypid, a.atttypmod) AS type,
        a.attnotnull AS not_null, (c.relrowsecurity AND row_security_active(c.oid)) AS rls
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

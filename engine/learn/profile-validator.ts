@@ -100,8 +100,18 @@ const metric = t.tagged('kind', {
   rate: t.object({ kind: t.literal('rate'), ...metricBase, groups: t.record(t.object({ n: count, rate: share })) }),
 });
 
-const STATISTIC =
-  /^(table [a-z_][a-z0-9_$]*|rows [a-z_][a-z0-9_$]*|column [a-z_][a-z0-9_$]*\.[a-z_][a-z0-9_$]*( nulls| scripts)?|children-per-parent [a-z_][a-z0-9_$]*\.[a-z_][a-z0-9_$]*|metric [a-z][a-z0-9_]*( \(a quantile sketch\))?|quantiles of [a-z_][a-z0-9_$]*\.[a-z_][a-z0-9_$]*|distinct ratios|mean children inside log2 bins)$/;
+const STATISTIC = new RegExp(
+  '^(' +
+    'table [a-z_][a-z0-9_$]*' +
+    '|rows [a-z_][a-z0-9_$]*' +
+    '|column [a-z_][a-z0-9_$]*\\.[a-z_][a-z0-9_$]*( nulls| scripts)?' +
+    '|children-per-parent [a-z_][a-z0-9_$]*\\.[a-z_][a-z0-9_$]*' +
+    '|metric [a-z][a-z0-9_]*( \\(a quantile sketch\\))?' +
+    '|quantiles of [a-z_][a-z0-9_$]*\\.[a-z_][a-z0-9_$]*' +
+    '|distinct ratios' +
+    '|mean children inside log2 bins' +
+    ')$',
+);
 const statistic = t.string({
   pattern: STATISTIC,
   patternHint: 'a statistic name like column users.role or metric plan_mix',
@@ -207,7 +217,14 @@ function literalsOf(sql: string): string[] {
 const PURPOSES = [
   /^session: read-only transaction$/,
   /^catalog: (tables and columns of the public schema|single-column keys and foreign keys)$/,
-  /^table [a-z_][a-z0-9_$]*: (rows, nulls, distinct values|trimmed quantiles|cells behind each distribution, with distinct tenants|recount [a-z_][a-z0-9_$]* (intervals|categories))$/,
+  new RegExp(
+    '^table [a-z_][a-z0-9_$]*: (' +
+      'rows, nulls, distinct values' +
+      '|trimmed quantiles' +
+      '|cells behind each distribution, with distinct tenants' +
+      '|recount [a-z_][a-z0-9_$]* (intervals|categories)' +
+      ')$',
+  ),
   /^children per parent: [a-z_][a-z0-9_$]*\.[a-z_][a-z0-9_$]* -> [a-z_][a-z0-9_$]*$/,
 ];
 

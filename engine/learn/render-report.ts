@@ -78,21 +78,27 @@ function card(item: ScoreItem): string {
   );
 }
 
-const STYLE = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f3f4f6;color:#1d1d1f}
-main{max-width:1240px;margin:0 auto;padding:24px}
-h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 10px}h3{font-size:13px;margin:0;font-weight:600;word-break:break-word}
-.summary{background:#fff;border-radius:8px;padding:16px 20px;box-shadow:0 1px 2px #0002}
-.overall{font-size:40px;font-weight:700}.overall small{font-size:14px;font-weight:400;color:#555;margin-left:8px}
-table{border-collapse:collapse;margin-top:8px}td,th{padding:4px 14px 4px 0;text-align:left}th{font-weight:600;color:#555}
-.legend span{display:inline-block;width:22px;height:4px;margin:0 6px 3px 14px;vertical-align:middle}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(392px,1fr));gap:12px}
-.card{background:#fff;border-radius:8px;padding:10px 12px;box-shadow:0 1px 2px #0002}
-.card header{display:flex;justify-content:space-between;gap:8px;align-items:baseline}
-.score{font-weight:700;font-variant-numeric:tabular-nums;padding:1px 8px;border-radius:10px}
-.good{background:#dcf3e3;color:#13622f}.fair{background:#fdf0d2;color:#7a5200}.poor{background:#fbe0df;color:#8b1d18}.none{background:#eee;color:#666}
-.meta,.note{color:#666;font-size:12px;margin:2px 0}.chart{display:block;max-width:100%;height:auto}
-footer{color:#555;font-size:12px;margin-top:32px}`;
+const STYLE =
+  '\n' +
+  'body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;' +
+  'margin:0;background:#f3f4f6;color:#1d1d1f}\n' +
+  'main{max-width:1240px;margin:0 auto;padding:24px}\n' +
+  'h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 10px}' +
+  'h3{font-size:13px;margin:0;font-weight:600;word-break:break-word}\n' +
+  '.summary{background:#fff;border-radius:8px;padding:16px 20px;box-shadow:0 1px 2px #0002}\n' +
+  '.overall{font-size:40px;font-weight:700}' +
+  '.overall small{font-size:14px;font-weight:400;color:#555;margin-left:8px}\n' +
+  'table{border-collapse:collapse;margin-top:8px}td,th{padding:4px 14px 4px 0;text-align:left}' +
+  'th{font-weight:600;color:#555}\n' +
+  '.legend span{display:inline-block;width:22px;height:4px;margin:0 6px 3px 14px;vertical-align:middle}\n' +
+  '.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(392px,1fr));gap:12px}\n' +
+  '.card{background:#fff;border-radius:8px;padding:10px 12px;box-shadow:0 1px 2px #0002}\n' +
+  '.card header{display:flex;justify-content:space-between;gap:8px;align-items:baseline}\n' +
+  '.score{font-weight:700;font-variant-numeric:tabular-nums;padding:1px 8px;border-radius:10px}\n' +
+  '.good{background:#dcf3e3;color:#13622f}.fair{background:#fdf0d2;color:#7a5200}' +
+  '.poor{background:#fbe0df;color:#8b1d18}.none{background:#eee;color:#666}\n' +
+  '.meta,.note{color:#666;font-size:12px;margin:2px 0}.chart{display:block;max-width:100%;height:auto}\n' +
+  'footer{color:#555;font-size:12px;margin-top:32px}';
 
 /**
  * One self-contained HTML file: inline CSS and SVG, no script, no font, no request of any kind, so
@@ -114,7 +120,8 @@ export function renderReport(
     report.groups
       .map(
         (g) =>
-          `<tr><td>${g.group}</td><td><span class="score ${grade(g.mean)}">${score(g.mean)}</span></td><td>${g.scored}</td>` +
+          `<tr><td>${g.group}</td>` +
+          `<td><span class="score ${grade(g.mean)}">${score(g.mean)}</span></td><td>${g.scored}</td>` +
           (report.ceiling !== null ? `<td>${score(g.ceiling)}</td>` : '') +
           '</tr>',
       )
@@ -124,31 +131,47 @@ export function renderReport(
     .map((g) => {
       const items = ordered.filter((i) => i.group === g.group && i.score !== null && !worstIds.has(i.id));
       if (!items.length) return '';
-      return `<section><h2>${escapeHtml(g.group)} (${items.length} more, worst first)</h2><div class="cards">${items.map(card).join('')}</div></section>`;
+      return (
+        `<section><h2>${escapeHtml(g.group)} (${items.length} more, worst first)</h2>` +
+        `<div class="cards">${items.map(card).join('')}</div></section>`
+      );
     })
     .join('');
   const missing = ordered.filter((i) => i.score === null);
   const missingList = missing.length
-    ? `<section><h2>Not compared (${missing.length})</h2><p>Suppressed in the profile or absent from the snapshot: ${missing
-        .map((i) => escapeHtml(i.id))
-        .join(', ')}.</p></section>`
+    ? `<section><h2>Not compared (${missing.length})</h2>` +
+      '<p>Suppressed in the profile or absent from the snapshot: ' +
+      `${missing.map((i) => escapeHtml(i.id)).join(', ')}.</p>` +
+      '</section>'
     : '';
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Fidelity report: ${escapeHtml(o.snapshot)}</title><style>${STYLE}</style></head>
-<body><main>
-<div class="summary"><h1>Fidelity report</h1>
-<p>Snapshot <b>${escapeHtml(o.snapshot)}</b> learned with the same extractor and scored against the profile <b>${escapeHtml(o.profileFile)}</b>
-(learned ${escapeHtml(o.profile.source.learnedAt)}, k = ${led.k}${led.epsilon ? `, epsilon = ${led.epsilon.total}` : ''}, ${led.cellsSuppressed} cells suppressed).</p>
-<div class="overall">${score(report.overall)}<small>overall: the mean of the group means${report.ceiling !== null ? `; ceiling ${score(report.ceiling)}` : ''}</small></div>
-${groupsTable}
-<p class="legend">Drawn over each other:<span style="background:${REAL_COLOUR}"></span>production (the profile)<span style="background:${SYNTH_COLOUR}"></span>snapshot</p>
-</div>
-<section><h2>Worst ten</h2><div class="cards">${worst.map(card).join('')}</div></section>
-${sections}${missingList}
-<footer>KSComplement = 1 - the largest gap between two cumulative distributions (numbers, times, lengths, children per parent);
-TVComplement = 1 - half the summed difference of shares (categories); rates score 1 - |difference|. Both sides are aggregates
-released under the same privacy rules, so neither holds a row. Generated ${escapeHtml(o.generatedAt.toISOString().slice(0, 19))}Z.</footer>
-</main></body></html>
-`;
+  return (
+    '<!doctype html>\n' +
+    '<html lang="en"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width,initial-scale=1">\n' +
+    `<title>Fidelity report: ${escapeHtml(o.snapshot)}</title><style>${STYLE}</style></head>\n` +
+    '<body><main>\n' +
+    '<div class="summary"><h1>Fidelity report</h1>\n' +
+    `<p>Snapshot <b>${escapeHtml(o.snapshot)}</b> learned with the same extractor and scored against the profile ` +
+    `<b>${escapeHtml(o.profileFile)}</b>\n` +
+    `(learned ${escapeHtml(o.profile.source.learnedAt)}, k = ${led.k}` +
+    (led.epsilon ? `, epsilon = ${led.epsilon.total}` : '') +
+    `, ${led.cellsSuppressed} cells suppressed).</p>\n` +
+    `<div class="overall">${score(report.overall)}<small>overall: the mean of the group means` +
+    (report.ceiling !== null ? `; ceiling ${score(report.ceiling)}` : '') +
+    '</small></div>\n' +
+    `${groupsTable}\n` +
+    '<p class="legend">Drawn over each other:' +
+    `<span style="background:${REAL_COLOUR}"></span>production (the profile)` +
+    `<span style="background:${SYNTH_COLOUR}"></span>snapshot</p>\n` +
+    '</div>\n' +
+    `<section><h2>Worst ten</h2><div class="cards">${worst.map(card).join('')}</div></section>\n` +
+    `${sections}${missingList}\n` +
+    '<footer>KSComplement = 1 - the largest gap between two cumulative distributions ' +
+    '(numbers, times, lengths, children per parent);\n' +
+    'TVComplement = 1 - half the summed difference of shares (categories); rates score 1 - |difference|. ' +
+    'Both sides are aggregates\n' +
+    'released under the same privacy rules, so neither holds a row. ' +
+    `Generated ${escapeHtml(o.generatedAt.toISOString().slice(0, 19))}Z.</footer>\n` +
+    '</main></body></html>\n'
+  );
 }

@@ -92,7 +92,9 @@ export function formatSummary(report: ScoreReport, o: { snapshot: string; profil
     `overall ${s(report.overall)}${report.ceiling !== null ? ` (ceiling ${s(report.ceiling)})` : ''}`,
     ...report.groups.map(
       (g) =>
-        `  ${g.group.padEnd(20)} ${s(g.mean)}  (${g.scored} items${g.ceiling !== null ? `, ceiling ${s(g.ceiling)}` : ''})`,
+        `  ${g.group.padEnd(20)} ${s(g.mean)}  (${g.scored} items` +
+        (g.ceiling !== null ? `, ceiling ${s(g.ceiling)}` : '') +
+        ')',
     ),
     'worst ten:',
     ...worstFirst(report.items)

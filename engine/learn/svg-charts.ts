@@ -112,9 +112,15 @@ export function barsChart(
   L.forEach((label, i) => {
     const x = M.left + slot * i + slot / 2;
     const h = (v: number) => (PH * v) / top;
-    inner += `<rect x="${f1(x - bw)}" y="${f1(M.top + PH - h(R[i]!))}" width="${f1(bw)}" height="${f1(h(R[i]!))}" fill="${REAL_COLOUR}"><title>${escapeHtml(`${label}: ${(R[i]! * 100).toFixed(2)}% in production`)}</title></rect>`;
+    inner +=
+      `<rect x="${f1(x - bw)}" y="${f1(M.top + PH - h(R[i]!))}" width="${f1(bw)}" height="${f1(h(R[i]!))}" ` +
+      `fill="${REAL_COLOUR}">` +
+      `<title>${escapeHtml(`${label}: ${(R[i]! * 100).toFixed(2)}% in production`)}</title></rect>`;
     if (S) {
-      inner += `<rect x="${f1(x)}" y="${f1(M.top + PH - h(S[i]!))}" width="${f1(bw)}" height="${f1(h(S[i]!))}" fill="${SYNTH_COLOUR}"><title>${escapeHtml(`${label}: ${(S[i]! * 100).toFixed(2)}% in the snapshot`)}</title></rect>`;
+      inner +=
+        `<rect x="${f1(x)}" y="${f1(M.top + PH - h(S[i]!))}" width="${f1(bw)}" height="${f1(h(S[i]!))}" ` +
+        `fill="${SYNTH_COLOUR}">` +
+        `<title>${escapeHtml(`${label}: ${(S[i]! * 100).toFixed(2)}% in the snapshot`)}</title></rect>`;
     }
     // Rotated labels when they would not fit side by side (about 6 px a character at this size).
     const rotate = L.length > 8 || Math.max(...L.map((l) => Math.min(12, l.length))) * 6 > slot;

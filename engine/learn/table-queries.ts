@@ -172,7 +172,9 @@ export function cellsSql(plan: TablePlan, dp: boolean): string | null {
             : `v${s.column}`;
     return `SELECT ${j} AS s, ${label} AS b, count(*) AS n, count(DISTINCT u) AS t${weight} FROM base GROUP BY 2`;
   });
-  return `WITH base AS MATERIALIZED (SELECT ${base.join(', ')} FROM ${plan.path.from})\n${selects.join('\nUNION ALL ')}`;
+  return (
+    `WITH base AS MATERIALIZED (SELECT ${base.join(', ')} FROM ${plan.path.from})\n` + selects.join('\nUNION ALL ')
+  );
 }
 
 /**

@@ -25,19 +25,23 @@ export async function checkClockLeaks(
 ): Promise<void> {
   const future = new Set(options.futureColumns ?? []);
   const futureToMs = toMs + (options.maxFutureDays ?? 0) * DAY_MS;
-  const columns = await db.query<{ q: string; col: string; key: string }>(`
-    SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS q, quote_ident(a.attname) AS col, c.relname || '.' || a.attname AS key
+  const columns = await db.query<{ q: string; col: string; key: string }>(
+    `
+    SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS q, quote_ident(a.attname) AS col, ` +
+      `c.relname || '.' || a.attname AS key
       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
        AND a.atttypid IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype)
        AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'sim_meta')
-     ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C", a.attname COLLATE "C"`);
+     ORDER BY n.nspname COLLATE "C", c.relname COLLATE "C", a.attname COLLATE "C"`,
+  );
   const leaks: string[] = [];
   for (const { q, col, key } of columns) {
     const upperMs = future.has(key) ? futureToMs : toMs;
     const [row] = await db.query<{ lo: string | null; hi: string | null; n: string }>(
       `SELECT min(${col})::text AS lo, max(${col})::text AS hi,
-              count(*) FILTER (WHERE ${col} < to_timestamp($1 / 1000.0) OR ${col} > to_timestamp($2 / 1000.0))::text AS n
+              count(*) FILTER (WHERE ${col} < to_timestamp($1 / 1000.0) ` +
+        `OR ${col} > to_timestamp($2 / 1000.0))::text AS n
          FROM ${q}`,
       [fromMs, upperMs],
     );

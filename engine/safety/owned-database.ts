@@ -110,11 +110,13 @@ export async function assertOwnedDatabase(
   client: pg.Client,
   o: { project: string; confirmTarget?: string },
 ): Promise<void> {
-  const { rows } =
-    await client.query(`SELECT current_database() AS name, (SELECT oid FROM pg_database WHERE datname = current_database())::text AS oid,
+  const { rows } = await client.query(`SELECT current_database() AS name,
+      (SELECT oid FROM pg_database WHERE datname = current_database())::text AS oid,
       (SELECT datistemplate FROM pg_database WHERE datname = current_database()) AS is_template,
       to_regclass('sim_meta.marker') IS NOT NULL AS has_marker,
-      (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p','v','m') AND n.nspname NOT IN ('pg_catalog','information_schema','sim_meta') AND n.nspname NOT LIKE 'pg\\_%')::int AS user_tables`);
+      (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r','p','v','m') AND n.nspname NOT IN ('pg_catalog','information_schema','sim_meta')
+          AND n.nspname NOT LIKE 'pg\\_%')::int AS user_tables`);
   const db = rows[0] as { name: string; oid: string; is_template: boolean; has_marker: boolean; user_tables: number };
   if (MAINTENANCE.has(db.name)) {
     throw new SafetyError(

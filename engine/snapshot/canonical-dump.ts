@@ -23,8 +23,11 @@ export interface SequenceValue {
   isCalled: boolean;
 }
 
-const POST_DATA =
-  /^-- Name: .*; Type: (CONSTRAINT|FK CONSTRAINT|INDEX|TRIGGER|RULE|POLICY|ROW SECURITY|PUBLICATION|EVENT TRIGGER|MATERIALIZED VIEW DATA); /;
+const POST_DATA = new RegExp(
+  '^-- Name: .*; Type: (' +
+    'CONSTRAINT|FK CONSTRAINT|INDEX|TRIGGER|RULE|POLICY|ROW SECURITY|PUBLICATION|EVENT TRIGGER|MATERIALIZED VIEW DATA' +
+    '); ',
+);
 
 export function canonicalSchema(raw: string): string {
   return raw

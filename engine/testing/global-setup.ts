@@ -10,7 +10,10 @@ export default async function setup(): Promise<() => Promise<void>> {
   const { container, adminUrl, dataDirectory, fallbackReason, stop } = await startDockerPostgres();
   process.env.SIM_DOCKER_ADMIN_URL = adminUrl;
   process.stderr.write(
-    `facade-sim: test container ${container.getId().slice(0, 12)} ready in ${((performance.now() - started) / 1000).toFixed(1)} s (data directory: ${dataDirectory}${fallbackReason ? `; the large-folio volume was refused: ${fallbackReason.split('\n')[0]}` : ''})\n`,
+    `facade-sim: test container ${container.getId().slice(0, 12)} ` +
+      `ready in ${((performance.now() - started) / 1000).toFixed(1)} s (data directory: ${dataDirectory}` +
+      (fallbackReason ? `; the large-folio volume was refused: ${fallbackReason.split('\n')[0]}` : '') +
+      ')\n',
   );
   return stop;
 }

@@ -143,7 +143,8 @@ export async function cloneTemplate(
   const name = `${template.replace(/^sim_tpl_/, 'sim_t_').slice(0, 40)}_${randomBytes(5).toString('hex')}`;
   reaper?.track(name);
   await admin.query(
-    `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}${strategy ? ` STRATEGY ${strategy}` : ''}`,
+    `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}` +
+      (strategy ? ` STRATEGY ${strategy}` : ''),
   );
   const url = serverUrl(target, name);
   return {

@@ -71,7 +71,8 @@ export function acquireDirLock(lockDir: string, runId: string): () => void {
           throw new LockHeldError(
             `${lockDir} is locked by pid ${holder.pid} on ${holder.host} (run ${holder.runId}, since ` +
               `${holder.startedAt}); ` +
-              `wait for it to finish${holder.host !== info.host ? `, or remove ${lockDir} if that process on ${holder.host} is gone` : ''}`,
+              `wait for it to finish` +
+              (holder.host !== info.host ? `, or remove ${lockDir} if that process on ${holder.host} is gone` : ''),
           );
         }
       }

@@ -76,7 +76,8 @@ async function checksum(db: string): Promise<string> {
   await c.connect();
   const tables = (
     await c.query(
-      `SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) AS t FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
+      `SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) AS t FROM pg_tables ` +
+        `WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
     )
   ).rows;
   let all = '';
@@ -114,7 +115,10 @@ beforeAll(async () => {
   for (const [name, setup] of [
     [
       `${VICTIM}_app`,
-      `CREATE TABLE customers (id int primary key, email text); INSERT INTO customers VALUES (1, 'real@customer.example'), (2, 'other@customer.example'); CREATE TABLE ar_internal_metadata (key text, value text); INSERT INTO ar_internal_metadata VALUES ('environment', 'production');`,
+      `CREATE TABLE customers (id int primary key, email text); ` +
+        `INSERT INTO customers VALUES (1, 'real@customer.example'), (2, 'other@customer.example'); ` +
+        `CREATE TABLE ar_internal_metadata (key text, value text); ` +
+        `INSERT INTO ar_internal_metadata VALUES ('environment', 'production');`,
     ],
     [`sim_${VICTIM}_unmarked`, `CREATE TABLE orders (id int primary key); INSERT INTO orders VALUES (1), (2), (3);`],
     [`${VICTIM}_empty`, ``],
@@ -160,11 +164,13 @@ afterAll(async () => {
     .sort()
     .map(
       (cls) =>
-        `  ${cls.padEnd(34)} ${String(tried[cls]).padStart(4)} tried, ${String(refusedOk[cls] ?? 0).padStart(4)} refused as expected`,
+        `  ${cls.padEnd(34)} ${String(tried[cls]).padStart(4)} tried, ` +
+        `${String(refusedOk[cls] ?? 0).padStart(4)} refused as expected`,
     );
   if (misses.length) process.stdout.write(`NOT REFUSED:\n  ${misses.join('\n  ')}\n`);
   process.stdout.write(
-    `\nadversarial suite\n${lines.join('\n')}\n${total} bad inputs tried: ${foreignChanged} foreign rows changed, ${bytesChanged} committed bytes changed, ${outbound} outbound connections, ${meta} meta-commands executed\n`,
+    `\nadversarial suite\n${lines.join('\n')}\n${total} bad inputs tried: ${foreignChanged} foreign rows changed, ` +
+      `${bytesChanged} committed bytes changed, ${outbound} outbound connections, ${meta} meta-commands executed\n`,
   );
   recordTally({
     suite: 'adversarial',
@@ -194,7 +200,7 @@ afterAll(async () => {
 const BASE = readFileSync(join(REPO, 'scenarios/baseline-45d.yaml'), 'utf8');
 
 describe('scenario input', () => {
-  it('hand-written bad scenarios, typos of every key at every depth, and YAML 1.1 traps all exit 2 with a position', () => {
+  it('bad scenarios, typos of every key at any depth and YAML 1.1 traps exit 2 with a position', () => {
     const variants: string[] = BAD_SCENARIOS.map(([, text]) => text);
     // Every key in the baseline, misspelled (one letter dropped): unknown key with a position and a did-you-mean.
     // Schema keys only: metric names under usage.metrics are the user's own names, not typos.
@@ -343,7 +349,7 @@ describe('database targets', () => {
     }
   });
 
-  it('through the CLI: remote hosts and ambient PG* variables never choose a target (exit 3 or the local default)', async () => {
+  it('CLI: remote hosts and ambient PG* variables never choose a target (exit 3 or the local default)', async () => {
     for (const host of ['db.prod.example.com', '10.1.2.3']) {
       const run = await runSim([
         'restore',
@@ -373,7 +379,7 @@ describe('database targets', () => {
 });
 
 describe('egress', () => {
-  it('every transport to every destination is refused while a run is active; MSW-stubbed calls still work', async () => {
+  it('every transport to every destination is refused during a run; MSW-stubbed calls still work', async () => {
     const guard = installEgressGuard({ allow: [{ host: '127.0.0.1', port: 5432 }] });
     const harness = startVendorHarness([
       mswHttp.get('https://api.stripe.com/v1/ok', () => HttpResponse.json({ ok: true })),
@@ -515,7 +521,7 @@ describe('snapshot input', () => {
     return dir;
   };
 
-  it('truncations, bit flips, CRLF, BOMs and injected meta-commands (also re-hashed) are refused before psql', async () => {
+  it('truncations, bit flips, CRLF, BOMs and meta-commands (also re-hashed) are refused before psql', async () => {
     const size = readFileSync(join(good, 'dump.sql')).length;
     const cases: [(d: Buffer) => Buffer, boolean][] = [];
     for (let i = 1; i <= 25; i++) cases.push([(d) => d.subarray(0, Math.floor((size * i) / 26)), false]);
@@ -593,7 +599,7 @@ describe('snapshot input', () => {
 describe('interrupted and concurrent runs', () => {
   const TINY = join(REPO, 'test/fixtures/scenarios/tiny.yaml');
 
-  it('SIGINT/SIGTERM exit 130/143; after SIGKILL the previous snapshot is intact and the next run recovers and produces the same bytes', async () => {
+  it('SIGINT/SIGTERM exit 130/143; after SIGKILL the old snapshot stands, a rerun gives the same bytes', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sim-adv-kill-'));
     const first = await runSim(['generate', TINY, '--days', '4', '--out', out, '--quiet']);
     expect(first.code, first.stderr).toBe(0);

@@ -26,7 +26,9 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
   recordTally({ suite: 'budgets', tried, refused: refusedWell });
   console.log(
-    `budgets: ${tried} bad inputs tried: ${refusedWell} refused before running with a position, ${escaped.length} ran or hung${escaped.length ? ` (${escaped.join('; ')})` : ''}`,
+    `budgets: ${tried} bad inputs tried: ${refusedWell} refused before running with a position, ` +
+      `${escaped.length} ran or hung` +
+      (escaped.length ? ` (${escaped.join('; ')})` : ''),
   );
 });
 

@@ -62,7 +62,8 @@ afterAll(() => {
     killPoints: tried,
   });
   console.log(
-    `commit kills: ${tried} kill points tried: ${mixed} mixed versions, ${outcomes.old} old, ${outcomes.new} new, ${outcomes.absent} absent (first commit)`,
+    `commit kills: ${tried} kill points tried: ${mixed} mixed versions, ` +
+      `${outcomes.old} old, ${outcomes.new} new, ${outcomes.absent} absent (first commit)`,
   );
 });
 

@@ -38,7 +38,8 @@ afterAll(async () => {
   });
   recordTally({ suite: 'debris', tried: inputs, refused: inputs - wrong });
   console.log(
-    `debris: ${inputs} databases, containers and volumes presented to sim clean: ${wrong} wrongly kept or wrongly dropped`,
+    `debris: ${inputs} databases, containers and volumes presented to sim clean: ` +
+      `${wrong} wrongly kept or wrongly dropped`,
   );
 });
 

@@ -60,7 +60,7 @@ function overlapsIn(log: string): number {
 }
 
 describe('the snapshot lock under contention', () => {
-  it(`${CONTENDERS} contenders over a stale lock, ${ROUNDS} rounds: one holder at a time, the rest exit 6`, async () => {
+  it(`${CONTENDERS} contenders over a stale lock, ${ROUNDS} rounds: one holder at a time, others exit 6`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const dir = mkdtempSync(join(tmpdir(), 'sim-lock-race-'));
       dirs.push(dir);

@@ -43,7 +43,8 @@ async function serverState() {
       .filter((d) => d.startsWith('sim_evil') || [...restoredHashes].some((h) => d.startsWith(`sim_restore_${h}`)));
     const roles = (
       await c.query(
-        `SELECT rolname FROM pg_roles WHERE rolname LIKE 'adv\\_evil%' OR rolname LIKE 'sim\\_restore\\_%' OR rolname LIKE 'sim\\_role\\_probe%' OR rolsuper ORDER BY 1`,
+        `SELECT rolname FROM pg_roles WHERE rolname LIKE 'adv\\_evil%' OR rolname LIKE 'sim\\_restore\\_%' ` +
+          `OR rolname LIKE 'sim\\_role\\_probe%' OR rolsuper ORDER BY 1`,
       )
     ).rows.map((r) => r.rolname);
     const foreign = (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [FOREIGN_DB])).rowCount;
@@ -112,7 +113,8 @@ afterAll(async () => {
     statementsOutsideAllowList: tally.tried - tally.refused,
   });
   process.stdout.write(
-    `restore allow-list: ${tally.tried} bad inputs tried: ${tally.refused} refused (${tally.viaServer} through a server restore), ` +
+    `restore allow-list: ${tally.tried} bad inputs tried: ` +
+      `${tally.refused} refused (${tally.viaServer} through a server restore), ` +
       `${changed} foreign rows changed, ${roles} roles created, ${files} meta-commands executed, ` +
       `${tally.tried - tally.refused} statements outside the allow-list admitted\n`,
   );

@@ -21,7 +21,8 @@ export default function setup(): () => void {
     const through = tried - sum('refused');
     process.stdout.write(
       `\n${tried} bad inputs tried in ${tallies.length} files: ${sum('foreignRowsChanged')} foreign rows changed, ` +
-        `${sum('committedBytesChanged')} committed bytes changed, ${sum('outboundConnections')} outbound connections, ` +
+        `${sum('committedBytesChanged')} committed bytes changed, ` +
+        `${sum('outboundConnections')} outbound connections, ` +
         `${sum('metaCommandsExecuted')} meta-commands executed, ` +
         `${sum('statementsOutsideAllowList')} statements outside the allow-list; ` +
         `${sum('egressRoutes')} egress routes, a kill at ${sum('killPoints')} steps of a snapshot commit; ` +

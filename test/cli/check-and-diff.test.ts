@@ -11,7 +11,7 @@ describe('sim check', () => {
     expect(run.stdout).toMatch(/fresh .*baseline-45d/);
   });
 
-  it('a changed seed in a scenario file makes its snapshot stale (exit 5) and names the command that regenerates it', async () => {
+  it('a changed seed makes its snapshot stale (exit 5) and names the command that regenerates it', async () => {
     const work = mkdtempSync(join(tmpdir(), 'sim-check-'));
     cpSync(join(REPO, 'snapshots', 'baseline-45d'), join(work, 'snapshots', 'baseline-45d'), { recursive: true });
     // Check against a copy of the repo's scenarios with one seed changed.

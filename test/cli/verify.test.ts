@@ -6,7 +6,7 @@ import { canonicalJson, sha256 } from '../../engine/snapshot/manifest.ts';
 import { REPO, runSim, tempProject } from '../support/run-sim.ts';
 
 describe('sim verify', () => {
-  it('regenerates a snapshot in a fresh database: identical bytes pass; a changed row fails with exit 5 naming the table and row', async () => {
+  it('regenerates in a fresh database: same bytes pass; a changed row fails with exit 5 naming it', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sim-verify-'));
     const { dir: cwd } = tempProject({ scenarios: join(REPO, 'test/fixtures/scenarios'), snapshots: out });
     const gen = await runSim(['generate', 'tiny', '--quiet'], { cwd });

@@ -16,7 +16,8 @@ const VALUES = [
   [3, 4],
   42,
 ];
-const READ_BACK = `SELECT id, at::text, flag::text, big::text, doc::text, encode(bytes, 'hex') AS bytes, ints::text, label
+const READ_BACK = `SELECT id, at::text, flag::text, big::text, doc::text, encode(bytes, 'hex') AS bytes,
+                          ints::text, label
                    FROM kinds ORDER BY id`;
 
 let both: BothBackends;

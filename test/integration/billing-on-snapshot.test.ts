@@ -75,7 +75,8 @@ describe.each(BACKENDS)('billing behaviour on the baseline snapshot (backend %s,
     const due = Number(
       (
         await t.db.execute(
-          sql`SELECT count(*) AS n FROM invoices WHERE status = 'open' AND next_attempt_at <= ${new Date(END.getTime() + 6 * 86_400_000)}`,
+          sql`SELECT count(*) AS n FROM invoices
+              WHERE status = 'open' AND next_attempt_at <= ${new Date(END.getTime() + 6 * 86_400_000)}`,
         )
       ).rows[0]!.n,
     );
@@ -88,7 +89,8 @@ describe.each(BACKENDS)('billing behaviour on the baseline snapshot (backend %s,
     const stillOpen = Number(
       (
         await t.db.execute(
-          sql`SELECT count(*) AS n FROM invoices WHERE status = 'open' AND next_attempt_at <= ${new Date(END.getTime() + 6 * 86_400_000)}`,
+          sql`SELECT count(*) AS n FROM invoices
+              WHERE status = 'open' AND next_attempt_at <= ${new Date(END.getTime() + 6 * 86_400_000)}`,
         )
       ).rows[0]!.n,
     );
@@ -98,8 +100,8 @@ describe.each(BACKENDS)('billing behaviour on the baseline snapshot (backend %s,
   it('a seat increase on the largest (whale) tenant is prorated to the cent', async () => {
     t = await snapshotDatabase({ snapshot: SNAPSHOT, backend, isolation, schema });
     const [whale] = (
-      await t.db
-        .execute(sql`SELECT s.id, s.seats, s.current_period_start, s.current_period_end, p.unit_amount_cents FROM subscriptions s
+      await t.db.execute(sql`SELECT s.id, s.seats, s.current_period_start, s.current_period_end, p.unit_amount_cents
+      FROM subscriptions s
       JOIN plans p ON p.id = s.plan_id
       WHERE s.status = 'active' ORDER BY s.seats DESC, s.id LIMIT 1`)
     ).rows as any[];

@@ -14,13 +14,15 @@ const clonePrefix = `sim_t_${readSnapshot(SNAPSHOT)
 // Ctrl-C on vitest ends a worker without its afterAll, and SIGKILL ends anything: the clones it
 // had (the test's own, the ones kept ready, the transaction mode's) must not pile up on the
 // server. One the test kept on purpose (close({ keep: true })) stays.
-it('a test process killed without cleaning up leaves none of its clones on the server, except one it kept on purpose', async () => {
-  const script = `
+it('a killed test process leaves none of its clones on the server, except one it kept on purpose', async () => {
+  const script =
+    `
     const { snapshotDatabase } = await import('facade-sim/testing');
     const kept = await snapshotDatabase({ snapshot: '${SNAPSHOT}', backend: 'postgres', url: '${SERVER_URL}' });
     await kept.close({ keep: true });
     await snapshotDatabase({ snapshot: '${SNAPSHOT}', backend: 'postgres', url: '${SERVER_URL}' });
-    await snapshotDatabase({ snapshot: '${SNAPSHOT}', backend: 'postgres', url: '${SERVER_URL}', isolation: 'transaction' });
+    await snapshotDatabase({ snapshot: '${SNAPSHOT}', backend: 'postgres', url: '${SERVER_URL}', ` +
+    `isolation: 'transaction' });
     console.log(JSON.stringify({ kept: new URL(kept.url).pathname.slice(1) }));
     setInterval(() => {}, 1000);`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {

@@ -57,7 +57,8 @@ describe.skipIf(skip)('a RAM tablespace for templates and clones', () => {
   afterAll(async () => {
     await closeSnapshotDatabases();
     const { rows } = await admin.query(
-      `SELECT d.datname, d.datistemplate FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace WHERE t.spcname = $1`,
+      `SELECT d.datname, d.datistemplate FROM pg_database d ` +
+        `JOIN pg_tablespace t ON t.oid = d.dattablespace WHERE t.spcname = $1`,
       [tablespace],
     );
     for (const r of rows) {

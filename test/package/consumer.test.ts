@@ -131,11 +131,13 @@ test('the storefront snapshot restores with its paid orders', async () => {
     mkdirSync(join(app, 'drizzle'));
     writeFileSync(
       join(app, 'drizzle.config.ts'),
-      `import { defineConfig } from 'drizzle-kit';\n\nexport default defineConfig({ dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' });\n`,
+      `import { defineConfig } from 'drizzle-kit';\n\n` +
+        `export default defineConfig({ dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' });\n`,
     );
     writeFileSync(
       join(app, 'src/schema.ts'),
-      `import { pgTable, text } from 'drizzle-orm/pg-core';\n\nexport const notes = pgTable('notes', { id: text('id').primaryKey(), body: text('body').notNull() });\n`,
+      `import { pgTable, text } from 'drizzle-orm/pg-core';\n\n` +
+        `export const notes = pgTable('notes', { id: text('id').primaryKey(), body: text('body').notNull() });\n`,
     );
     writeFileSync(
       join(app, 'drizzle/0000_init.sql'),
