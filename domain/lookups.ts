@@ -27,6 +27,14 @@ export function preparedLookups(db: BillingDb) {
       .from(t.invoices)
       .where(eq(t.invoices.id, p('id')))
       .prepare('billing_invoice_by_id'),
+    // What charging an invoice again needs, in one trip: the invoice and its organisation.
+    invoiceToCollect: db
+      .select({ inv: t.invoices, org: t.organizations })
+      .from(t.invoices)
+      .innerJoin(t.subscriptions, eq(t.subscriptions.id, t.invoices.subscriptionId))
+      .innerJoin(t.organizations, eq(t.organizations.id, t.subscriptions.organizationId))
+      .where(eq(t.invoices.id, p('id')))
+      .prepare('billing_invoice_to_collect'),
     user: db
       .select()
       .from(t.users)

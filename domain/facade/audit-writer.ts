@@ -1,9 +1,17 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { BillingDb, BillingTx } from '../billing-db.ts';
 import type { Clock } from './facade-deps.ts';
 import type { RequestContext } from './request-context.ts';
 
-/** Writes one audit_events row; a null `ctx` means the system acted (a job), not a person. */
+/** The statement that writes one audit_events row; a null `ctx` means the system acted (a job), not a person. */
+export type AuditRow = (
+  organizationId: number,
+  action: string,
+  ctx: RequestContext | null,
+  target: Record<string, unknown>,
+) => SQL;
+
+/** Writes one audit_events row (see AuditRow). */
 export type AuditWriter = (
   tx: BillingTx | BillingDb,
   organizationId: number,
@@ -12,8 +20,8 @@ export type AuditWriter = (
   target: Record<string, unknown>,
 ) => Promise<void>;
 
-export function auditWriter(clock: Clock): AuditWriter {
-  return async (tx, organizationId, action, ctx, target) => {
+export function auditRow(clock: Clock): AuditRow {
+  return (organizationId, action, ctx, target) => {
     const payload: Record<string, unknown> = {
       action,
       actor: ctx
@@ -25,9 +33,13 @@ export function auditWriter(clock: Clock): AuditWriter {
     if (ctx?.supportNotes) payload.internal = { support_notes: ctx.supportNotes };
     // The most frequent statement of all (every action writes one): a plain template costs a
     // quarter of the insert builder to assemble, and nothing is read back.
-    await tx.execute(
-      sql`INSERT INTO audit_events (organization_id, action, occurred_at, payload)
-          VALUES (${organizationId}, ${action}, ${clock.now().toISOString()}, ${JSON.stringify(payload)})`,
-    );
+    return sql`INSERT INTO audit_events (organization_id, action, occurred_at, payload)
+          VALUES (${organizationId}, ${action}, ${clock.now().toISOString()}, ${JSON.stringify(payload)})`;
+  };
+}
+
+export function auditWriter(row: AuditRow): AuditWriter {
+  return async (tx, organizationId, action, ctx, target) => {
+    await tx.execute(row(organizationId, action, ctx, target));
   };
 }

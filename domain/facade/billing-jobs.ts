@@ -10,7 +10,7 @@ import type { Webhooks } from './webhooks.ts';
 
 /** The app's scheduled work, as data: the host decides how to run it (no hidden setInterval). */
 export function billingJobs(
-  { db, clock, ingest, lookup, audit, email, orgOf, planById }: FacadeContext,
+  { db, clock, ingest, lookup, auditRow, email, orgOf, planById }: FacadeContext,
   hooks: Webhooks,
   { collect, invoiceAndCharge }: Payments,
   ingestFlushMs: number | undefined,
@@ -36,8 +36,13 @@ export function billingJobs(
                 .update(t.subscriptions)
                 .set({ status: 'canceled', canceledAt: sub.currentPeriodEnd })
                 .where(eq(t.subscriptions.id, sub.id));
-              await audit(tx, sub.organizationId, 'subscription.ended', null, { subscription_id: sub.publicId });
-              await hooks.enqueue(tx, sub.organizationId, 'subscription.deleted', { subscription: sub.publicId });
+              await hooks.enqueue(
+                tx,
+                sub.organizationId,
+                'subscription.deleted',
+                { subscription: sub.publicId },
+                { audit: auditRow(sub.organizationId, 'subscription.ended', null, { subscription_id: sub.publicId }) },
+              );
             });
             continue;
           }

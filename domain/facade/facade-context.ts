@@ -6,7 +6,7 @@ import { IngestBuffer } from '../ingest-buffer.ts';
 import { preparedLookups, type PreparedLookups } from '../lookups.ts';
 import * as t from '../schema.ts';
 import { vendorClients, type VendorClients } from '../vendors/vendor-clients.ts';
-import { auditWriter, type AuditWriter } from './audit-writer.ts';
+import { auditRow, auditWriter, type AuditRow, type AuditWriter } from './audit-writer.ts';
 import { customerEmail, type CustomerEmail } from './customer-email.ts';
 import type { Clock, FacadeDeps } from './facade-deps.ts';
 import type { Organization, Plan, Subscription } from './row-types.ts';
@@ -20,6 +20,8 @@ export interface FacadeContext {
   ingest: IngestBuffer;
   lookup: PreparedLookups;
   audit: AuditWriter;
+  /** The audit row as a statement, for an action that writes it in the same trip as another statement. */
+  auditRow: AuditRow;
   email: CustomerEmail;
   /** A live (not soft-deleted) organisation, else a 'not_found' refusal. */
   orgOf(organizationId: number): Promise<Organization>;
@@ -41,6 +43,7 @@ export function createFacadeContext(deps: FacadeDeps): FacadeContext {
   // A published price is never edited (a new price is a new version, as with Stripe's immutable
   // prices), so each one is read once per facade instead of once per invoice.
   const offered = new Map<string, Plan>();
+  const row = auditRow(clock);
   const byId = new Map<number, Plan>();
   return {
     db,
@@ -49,7 +52,8 @@ export function createFacadeContext(deps: FacadeDeps): FacadeContext {
     vendor,
     ingest,
     lookup,
-    audit: auditWriter(clock),
+    audit: auditWriter(row),
+    auditRow: row,
     email: customerEmail(vendor, lookup),
     async orgOf(organizationId) {
       const [org] = await lookup.organization.execute({ id: organizationId });

@@ -46,7 +46,7 @@ export function seatLine(planCode: string, planName: string, seats: number, unit
   };
 }
 
-export function invoicing({ db, clock, newId, audit }: FacadeContext): Invoicing {
+export function invoicing({ db, clock, newId, auditRow }: FacadeContext): Invoicing {
   return {
     async issueInvoice(sub, org, lines, periodStart, periodEnd, useCredit) {
       return db.transaction(async (tx) => {
@@ -79,47 +79,72 @@ export function invoicing({ db, clock, newId, audit }: FacadeContext): Invoicing
           monthsLeft = (monthsLeft ?? 0) - (sub.interval === 'year' ? 12 : 1);
         }
         const tax = taxCents(subtotal - discount, org.country);
-        const [{ n }] = (
-          await tx.execute(
-            sql`SELECT count(*)::int AS n FROM invoices i JOIN subscriptions s ON s.id = i.subscription_id
-                 WHERE s.organization_id = ${sub.organizationId}`,
-          )
-        ).rows as { n: number }[] as [{ n: number }];
         const now = clock.now();
-        const inv = firstOrThrow(
-          await tx
-            .insert(t.invoices)
-            .values({
-              publicId: newId('in', org.publicId),
-              number: `${org.tenantSlug.toUpperCase()}-${String(n + 1).padStart(4, '0')}`,
-              subscriptionId: sub.id,
-              status: 'open',
-              currency: sub.currency,
-              subtotalCents: subtotal,
-              discountCents: discount,
-              taxCents: tax,
-              totalCents: subtotal - discount + tax,
-              periodStart,
-              periodEnd,
-              issuedAt: now,
-              dueAt: now,
-              attemptCount: 0,
-            })
-            .returning(),
+        const publicId = newId('in', org.publicId);
+        const totalCents = subtotal - discount + tax;
+        const prefix = `${org.tenantSlug.toUpperCase()}-`;
+        const lineRows = sql.join(
+          allLines.map(
+            (l, i) => sql`(${i}::int, ${l.sku}, ${l.description}, ${l.quantity}::int, ${l.unitCents}::bigint)`,
+          ),
+          sql`, `,
+        );
+        const audited = auditRow(sub.organizationId, 'invoice.issued', null, {
+          invoice_id: publicId,
+          total_cents: totalCents,
+          currency: sub.currency,
+        });
+        // Issuing is the app's most frequent business write: the invoice, numbered 0001 on within
+        // its organisation, its lines and its audit row go in one statement (one round trip).
+        const { id, number } = firstOrThrow(
+          (
+            await tx.execute(sql`
+              WITH inv AS (
+                INSERT INTO invoices (public_id, number, subscription_id, status, currency, subtotal_cents,
+                                      discount_cents, tax_cents, total_cents, period_start, period_end, issued_at,
+                                      due_at, attempt_count)
+                SELECT ${publicId}, ${prefix} || lpad(n::text, greatest(4, length(n::text)), '0'), ${sub.id},
+                       'open', ${sub.currency}, ${subtotal}, ${discount}, ${tax}, ${totalCents},
+                       ${periodStart.toISOString()}, ${periodEnd.toISOString()}, ${now.toISOString()},
+                       ${now.toISOString()}, 0
+                  FROM (SELECT count(*) + 1 AS n FROM invoices i JOIN subscriptions s ON s.id = i.subscription_id
+                         WHERE s.organization_id = ${sub.organizationId}) c
+                RETURNING id, number),
+              lines AS (
+                INSERT INTO invoice_line_items (invoice_id, sku, description, quantity, unit_cents)
+                SELECT inv.id, l.sku, l.description, l.quantity, l.unit_cents
+                  FROM inv, (VALUES ${lineRows}) AS l(ord, sku, description, quantity, unit_cents)
+                 ORDER BY l.ord),
+              audited AS (${audited})
+              SELECT id, number FROM inv`)
+          ).rows as { id: number | string; number: string }[],
           'the inserted invoice',
         );
-        await tx.insert(t.invoiceLineItems).values(allLines.map((l) => ({ invoiceId: inv.id, ...l })));
+        const inv: Invoice = {
+          id: Number(id),
+          publicId,
+          number,
+          subscriptionId: sub.id,
+          status: 'open',
+          currency: sub.currency,
+          subtotalCents: subtotal,
+          discountCents: discount,
+          taxCents: tax,
+          totalCents,
+          periodStart,
+          periodEnd,
+          issuedAt: now,
+          dueAt: now,
+          paidAt: null,
+          attemptCount: 0,
+          nextAttemptAt: null,
+        };
         if (creditLeft !== sub.creditCents || monthsLeft !== sub.couponMonthsLeft) {
           await tx
             .update(t.subscriptions)
             .set({ creditCents: creditLeft, couponMonthsLeft: monthsLeft })
             .where(eq(t.subscriptions.id, sub.id));
         }
-        await audit(tx, sub.organizationId, 'invoice.issued', null, {
-          invoice_id: inv.publicId,
-          total_cents: inv.totalCents,
-          currency: inv.currency,
-        });
         return inv;
       });
     },

@@ -16,7 +16,7 @@ export interface Refunds {
   refund(input: RefundInput, ctx: RequestContext): Promise<void>;
 }
 
-export function refunds({ db, clock, vendor, lookup, audit, subOf }: FacadeContext, hooks: Webhooks): Refunds {
+export function refunds({ db, clock, vendor, lookup, auditRow, subOf }: FacadeContext, hooks: Webhooks): Refunds {
   return {
     async refund(input, ctx) {
       const [inv] = await lookup.invoice.execute({ id: input.invoiceId });
@@ -58,15 +58,19 @@ export function refunds({ db, clock, vendor, lookup, audit, subOf }: FacadeConte
           vendorRefundId: res.body.id,
           createdAt: clock.now(),
         });
-        await audit(tx, sub.organizationId, 'invoice.refunded', ctx, {
-          invoice_id: inv.publicId,
-          amount_cents: input.amountCents,
-          reason: input.reason,
-        });
-        await hooks.enqueue(tx, sub.organizationId, 'charge.refunded', {
-          invoice: inv.publicId,
-          amount: input.amountCents,
-        });
+        await hooks.enqueue(
+          tx,
+          sub.organizationId,
+          'charge.refunded',
+          { invoice: inv.publicId, amount: input.amountCents },
+          {
+            audit: auditRow(sub.organizationId, 'invoice.refunded', ctx, {
+              invoice_id: inv.publicId,
+              amount_cents: input.amountCents,
+              reason: input.reason,
+            }),
+          },
+        );
       });
     },
   };

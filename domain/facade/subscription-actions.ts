@@ -42,7 +42,7 @@ export interface SubscriptionActions {
 }
 
 export function subscriptionActions(
-  { db, clock, newId, audit, orgOf, subOf, planOf, planById }: FacadeContext,
+  { db, clock, newId, audit, auditRow, orgOf, subOf, planOf, planById }: FacadeContext,
   hooks: Webhooks,
   { invoiceAndCharge }: Payments,
 ): SubscriptionActions {
@@ -90,18 +90,21 @@ export function subscriptionActions(
             .returning(),
           'the inserted subscription',
         );
-        await audit(tx, input.organizationId, 'subscription.created', ctx, {
-          subscription_id: sub.publicId,
-          plan: plan.code,
-          interval: plan.interval,
-          seats: input.seats,
-          trial,
-        });
-        await hooks.enqueue(tx, input.organizationId, 'subscription.created', {
-          subscription: sub.publicId,
-          plan: plan.code,
-          seats: input.seats,
-        });
+        await hooks.enqueue(
+          tx,
+          input.organizationId,
+          'subscription.created',
+          { subscription: sub.publicId, plan: plan.code, seats: input.seats },
+          {
+            audit: auditRow(input.organizationId, 'subscription.created', ctx, {
+              subscription_id: sub.publicId,
+              plan: plan.code,
+              interval: plan.interval,
+              seats: input.seats,
+              trial,
+            }),
+          },
+        );
         return sub;
       });
       if (!trial) {
@@ -135,15 +138,19 @@ export function subscriptionActions(
             .set({ status: 'canceled', canceledAt: clock.now(), cancellationReason: input.reason })
             .where(eq(t.subscriptions.id, sub.id));
         }
-        await audit(tx, sub.organizationId, 'subscription.canceled', ctx, {
-          subscription_id: sub.publicId,
-          at_period_end: input.atPeriodEnd,
-          reason: input.reason,
-        });
-        await hooks.enqueue(tx, sub.organizationId, 'subscription.canceled', {
-          subscription: sub.publicId,
-          at_period_end: input.atPeriodEnd,
-        });
+        await hooks.enqueue(
+          tx,
+          sub.organizationId,
+          'subscription.canceled',
+          { subscription: sub.publicId, at_period_end: input.atPeriodEnd },
+          {
+            audit: auditRow(sub.organizationId, 'subscription.canceled', ctx, {
+              subscription_id: sub.publicId,
+              at_period_end: input.atPeriodEnd,
+              reason: input.reason,
+            }),
+          },
+        );
       });
     },
 

@@ -30,7 +30,7 @@ export interface SubscriptionChanges {
 }
 
 export function subscriptionChanges(
-  { db, clock, audit, subOf, planOf, planById }: FacadeContext,
+  { db, clock, audit, auditRow, subOf, planOf, planById }: FacadeContext,
   hooks: Webhooks,
   { invoiceAndCharge }: Payments,
 ): SubscriptionChanges {
@@ -75,17 +75,22 @@ export function subscriptionChanges(
           .update(t.subscriptions)
           .set({ planCode: newPlan.code, planId: newPlan.id })
           .where(eq(t.subscriptions.id, sub.id));
-        await audit(
+        const action =
+          newPlan.unitAmountCents > oldPlan.unitAmountCents ? 'subscription.upgraded' : 'subscription.downgraded';
+        await hooks.enqueue(
           tx,
           sub.organizationId,
-          newPlan.unitAmountCents > oldPlan.unitAmountCents ? 'subscription.upgraded' : 'subscription.downgraded',
-          ctx,
-          { subscription_id: sub.publicId, from: oldPlan.code, to: newPlan.code, proration_cents: delta },
+          'subscription.updated',
+          { subscription: sub.publicId, plan: newPlan.code },
+          {
+            audit: auditRow(sub.organizationId, action, ctx, {
+              subscription_id: sub.publicId,
+              from: oldPlan.code,
+              to: newPlan.code,
+              proration_cents: delta,
+            }),
+          },
         );
-        await hooks.enqueue(tx, sub.organizationId, 'subscription.updated', {
-          subscription: sub.publicId,
-          plan: newPlan.code,
-        });
       });
       return { prorationCents: delta };
     },

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { BillingDb, BillingTx } from '../billing-db.ts';
 import { DomainError } from '../domain-error.ts';
 import { HOUR_MS } from '../durations.ts';
@@ -14,12 +14,17 @@ export interface AddWebhookEndpointInput {
 }
 
 export interface Webhooks {
-  /** Queues one delivery of the event per enabled endpoint of the organisation, in the caller's transaction. */
+  /**
+   * Queues one delivery of the event per enabled endpoint of the organisation, in the caller's
+   * transaction. `audit`, the action's audit row (FacadeContext.auditRow), is written first, in
+   * the same statement: one round trip instead of two for every billing event.
+   */
   enqueue(
     tx: BillingTx | BillingDb,
     organizationId: number,
     type: string,
     data: Record<string, unknown>,
+    options?: { audit?: SQL },
   ): Promise<void>;
   addWebhookEndpoint(
     input: AddWebhookEndpointInput,
@@ -33,14 +38,13 @@ const WEBHOOK_MAX_ATTEMPTS = 5;
 
 export function webhooks({ db, clock, newId, vendor, lookup, audit, orgOf }: FacadeContext): Webhooks {
   return {
-    async enqueue(tx, organizationId, type, data) {
+    async enqueue(tx, organizationId, type, data, options) {
       // Asked on every billing event and usually empty (most tenants have no endpoint), so a plain template.
-      const endpoints = (
-        await tx.execute(
-          sql`SELECT id, public_id FROM webhook_endpoints
-               WHERE organization_id = ${organizationId} AND disabled_at IS NULL ORDER BY id`,
-        )
-      ).rows as { id: number | string; public_id: string }[];
+      const select = sql`SELECT id, public_id FROM webhook_endpoints
+               WHERE organization_id = ${organizationId} AND disabled_at IS NULL ORDER BY id`;
+      // A data-modifying WITH runs whether or not the query reads it, before the rows are returned.
+      const statement = options?.audit ? sql`WITH audited AS (${options.audit}) ${select}` : select;
+      const endpoints = (await tx.execute(statement)).rows as { id: number | string; public_id: string }[];
       for (const ep of endpoints) {
         const publicId = newId('evt', ep.public_id);
         await tx.insert(t.webhookDeliveries).values({

@@ -262,6 +262,29 @@ describe.each(engines)('billing rules on $name', (engine) => {
     ]);
   });
 
+  it('numbers invoices per organisation from 0001; each event writes its audit row and its webhooks', async () => {
+    const first = await customer('US', 2, 'team');
+    await facade.addWebhookEndpoint({ organizationId: first.organizationId, url: 'https://hooks.acme.test/a' }, ctx);
+    await customer('US', 3, 'team');
+    at('2026-04-01T00:00:00Z');
+    await job('renewals');
+    const numbers = (await db.execute(sql`SELECT number FROM invoices ORDER BY id`)).rows.map((r: any) => r.number);
+    expect(numbers).toEqual(['ACME-1-0001', 'ACME-2-0001', 'ACME-1-0002', 'ACME-2-0002']);
+    const events = (
+      await db.execute(
+        sql`SELECT organization_id::int AS org, action FROM audit_events
+            WHERE action LIKE 'invoice.%' ORDER BY id`,
+      )
+    ).rows as any[];
+    expect(events.map((e) => e.action)).toEqual([
+      ...['invoice.issued', 'invoice.paid', 'invoice.issued', 'invoice.paid'],
+      ...['invoice.issued', 'invoice.paid', 'invoice.issued', 'invoice.paid'],
+    ]);
+    // Only the organisation with an endpoint gets deliveries: its renewal's invoice.paid.
+    const hooks = (await db.execute(sql`SELECT event_type FROM webhook_deliveries ORDER BY id`)).rows;
+    expect(hooks).toEqual([{ event_type: 'invoice.paid' }]);
+  });
+
   it('dunning: a declined renewal goes past_due, is retried at +1, +3 and +5 days, then canceled', async () => {
     const { subscriptionId } = await customer('US', 2, 'starter');
     chargeOutcomes = ['decline', 'down', 'decline', 'decline'];
