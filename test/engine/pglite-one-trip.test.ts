@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { createPglite } from '../../engine/db/pglite-boot.ts';
+import { useOneTripQueries } from '../../engine/db/pglite-one-trip.ts';
 import type { SimDatabase } from '../../engine/db/sim-database.ts';
 import { openBothBackends, type BothBackends } from '../support/both-backends.ts';
 
@@ -135,5 +137,65 @@ describe('queries with parameters on the embedded database, one trip each', () =
       [text],
     );
     expect(orphans.rows).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('transactions on the embedded database, with fewer trips', () => {
+  let pg: PGlite;
+  const trips: string[] = [];
+  beforeAll(async () => {
+    pg = await createPglite();
+    // Each message as it reaches the database, under the one-trip layer.
+    const execProtocolStream = pg.execProtocolStream.bind(pg);
+    pg.execProtocolStream = ((message: Uint8Array, options) => {
+      trips.push(String.fromCharCode(message[0]!));
+      return execProtocolStream(message, options);
+    }) as PGlite['execProtocolStream'];
+    useOneTripQueries(pg);
+    await pg.exec('CREATE TABLE t (id int PRIMARY KEY)');
+  }, 60_000);
+  afterAll(() => pg?.close());
+  const count = async () => (await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM t')).rows[0]!.n;
+
+  it('send BEGIN with the first statement, COMMIT without a Sync of its own, and nothing for an empty one', async () => {
+    trips.length = 0;
+    await pg.transaction(async (tx) => {
+      await tx.query('INSERT INTO t VALUES ($1)', [1]);
+      await tx.query('INSERT INTO t VALUES ($1)', [2]);
+    });
+    // BEGIN with the first insert, the second (its kept statement, so Bind first), COMMIT: three
+    // trips where PGlite alone makes six (BEGIN and COMMIT each followed by a Sync).
+    expect(trips).toEqual(['Q', 'B', 'Q']);
+    trips.length = 0;
+    await pg.transaction(async () => {});
+    expect(trips).toEqual([]);
+    expect(await count()).toBe(2);
+  });
+
+  it('roll back what a transaction did, whichever statement began it', async () => {
+    const failing = [
+      async (tx: Transaction) => {
+        await tx.query('INSERT INTO t VALUES ($1)', [3]);
+        throw new Error('the app gives up');
+      },
+      async (tx: Transaction) => {
+        await tx.exec('INSERT INTO t VALUES (4)');
+        throw new Error('the app gives up');
+      },
+      async (tx: Transaction) => {
+        await tx.query('INSERT INTO t VALUES ($1)', [5]);
+        await tx.rollback();
+      },
+      async (tx: Transaction) => {
+        await tx.query('INSERT INTO t VALUES ($1)', [1]);
+      },
+    ];
+    for (const callback of failing) await pg.transaction(callback).catch(() => {});
+    expect(await count()).toBe(2);
+    // A statement that fails as it begins the transaction leaves the session usable.
+    await pg.transaction(async (tx) => {
+      await tx.query('INSERT INTO t VALUES ($1)', [6]);
+    });
+    expect(await count()).toBe(3);
   });
 });
