@@ -49,104 +49,101 @@ export function seatLine(planCode: string, planName: string, seats: number, unit
 export function invoicing({ db, clock, newId, auditRow }: FacadeContext): Invoicing {
   return {
     async issueInvoice(sub, org, lines, periodStart, periodEnd, useCredit) {
-      return db.transaction(async (tx) => {
-        const allLines = [...lines];
-        let subtotal = allLines.reduce((s, l) => s + l.quantity * l.unitCents, 0);
-        let creditLeft = sub.creditCents;
-        if (useCredit && creditLeft > 0 && subtotal > 0) {
-          const used = Math.min(creditLeft, subtotal);
-          allLines.push({
-            sku: 'credit',
-            description: 'Credit from earlier plan changes',
-            quantity: 1,
-            unitCents: -used,
-          });
-          subtotal -= used;
-          creditLeft -= used;
-        }
-        let discount = 0;
-        let monthsLeft = sub.couponMonthsLeft;
-        if (sub.couponId && (monthsLeft ?? 0) > 0 && subtotal > 0) {
-          const [coupon] = await tx.select().from(t.coupons).where(eq(t.coupons.id, sub.couponId));
-          if (coupon) {
-            discount = Math.min(
-              subtotal,
-              coupon.percentOff != null
-                ? Math.round((subtotal * coupon.percentOff) / 100)
-                : (coupon.amountOffCents ?? 0),
-            );
-          }
-          monthsLeft = (monthsLeft ?? 0) - (sub.interval === 'year' ? 12 : 1);
-        }
-        const tax = taxCents(subtotal - discount, org.country);
-        const now = clock.now();
-        const publicId = newId('in', org.publicId);
-        const totalCents = subtotal - discount + tax;
-        const prefix = `${org.tenantSlug.toUpperCase()}-`;
-        const lineRows = sql.join(
-          allLines.map(
-            (l, i) => sql`(${i}::int, ${l.sku}, ${l.description}, ${l.quantity}::int, ${l.unitCents}::bigint)`,
-          ),
-          sql`, `,
-        );
-        const audited = auditRow(sub.organizationId, 'invoice.issued', null, {
-          invoice_id: publicId,
-          total_cents: totalCents,
-          currency: sub.currency,
+      const allLines = [...lines];
+      let subtotal = allLines.reduce((s, l) => s + l.quantity * l.unitCents, 0);
+      let creditLeft = sub.creditCents;
+      if (useCredit && creditLeft > 0 && subtotal > 0) {
+        const used = Math.min(creditLeft, subtotal);
+        allLines.push({
+          sku: 'credit',
+          description: 'Credit from earlier plan changes',
+          quantity: 1,
+          unitCents: -used,
         });
-        // Issuing is the app's most frequent business write: the invoice, numbered 0001 on within
-        // its organisation, its lines and its audit row go in one statement (one round trip).
-        const { id, number } = firstOrThrow(
-          (
-            await tx.execute(sql`
-              WITH inv AS (
-                INSERT INTO invoices (public_id, number, subscription_id, status, currency, subtotal_cents,
-                                      discount_cents, tax_cents, total_cents, period_start, period_end, issued_at,
-                                      due_at, attempt_count)
-                SELECT ${publicId}, ${prefix} || lpad(n::text, greatest(4, length(n::text)), '0'), ${sub.id},
-                       'open', ${sub.currency}, ${subtotal}, ${discount}, ${tax}, ${totalCents},
-                       ${periodStart.toISOString()}, ${periodEnd.toISOString()}, ${now.toISOString()},
-                       ${now.toISOString()}, 0
-                  FROM (SELECT count(*) + 1 AS n FROM invoices i JOIN subscriptions s ON s.id = i.subscription_id
-                         WHERE s.organization_id = ${sub.organizationId}) c
-                RETURNING id, number),
-              lines AS (
-                INSERT INTO invoice_line_items (invoice_id, sku, description, quantity, unit_cents)
-                SELECT inv.id, l.sku, l.description, l.quantity, l.unit_cents
-                  FROM inv, (VALUES ${lineRows}) AS l(ord, sku, description, quantity, unit_cents)
-                 ORDER BY l.ord),
-              audited AS (${audited})
-              SELECT id, number FROM inv`)
-          ).rows as { id: number | string; number: string }[],
-          'the inserted invoice',
-        );
-        const inv: Invoice = {
-          id: Number(id),
-          publicId,
-          number,
-          subscriptionId: sub.id,
-          status: 'open',
-          currency: sub.currency,
-          subtotalCents: subtotal,
-          discountCents: discount,
-          taxCents: tax,
-          totalCents,
-          periodStart,
-          periodEnd,
-          issuedAt: now,
-          dueAt: now,
-          paidAt: null,
-          attemptCount: 0,
-          nextAttemptAt: null,
-        };
-        if (creditLeft !== sub.creditCents || monthsLeft !== sub.couponMonthsLeft) {
-          await tx
-            .update(t.subscriptions)
-            .set({ creditCents: creditLeft, couponMonthsLeft: monthsLeft })
-            .where(eq(t.subscriptions.id, sub.id));
+        subtotal -= used;
+        creditLeft -= used;
+      }
+      let discount = 0;
+      let monthsLeft = sub.couponMonthsLeft;
+      if (sub.couponId && (monthsLeft ?? 0) > 0 && subtotal > 0) {
+        const [coupon] = await db.select().from(t.coupons).where(eq(t.coupons.id, sub.couponId));
+        if (coupon) {
+          discount = Math.min(
+            subtotal,
+            coupon.percentOff != null ? Math.round((subtotal * coupon.percentOff) / 100) : (coupon.amountOffCents ?? 0),
+          );
         }
-        return inv;
+        monthsLeft = (monthsLeft ?? 0) - (sub.interval === 'year' ? 12 : 1);
+      }
+      const tax = taxCents(subtotal - discount, org.country);
+      const now = clock.now();
+      const publicId = newId('in', org.publicId);
+      const totalCents = subtotal - discount + tax;
+      const prefix = `${org.tenantSlug.toUpperCase()}-`;
+      const lineRows = sql.join(
+        allLines.map(
+          (l, i) => sql`(${i}::int, ${l.sku}, ${l.description}, ${l.quantity}::int, ${l.unitCents}::bigint)`,
+        ),
+        sql`, `,
+      );
+      const audited = auditRow(sub.organizationId, 'invoice.issued', null, {
+        invoice_id: publicId,
+        total_cents: totalCents,
+        currency: sub.currency,
       });
+      // What the invoice used up of the subscription's credit and coupon.
+      const spent =
+        creditLeft !== sub.creditCents || monthsLeft !== sub.couponMonthsLeft
+          ? sql`, spent AS (UPDATE subscriptions SET credit_cents = ${creditLeft}, coupon_months_left = ${monthsLeft}
+                            WHERE id = ${sub.id})`
+          : sql``;
+      // Issuing is the app's most frequent business write: the invoice, numbered 0001 on within
+      // its organisation, its lines, its audit row and what it used up go in one statement (one
+      // round trip, and no transaction around it).
+      const { id, number } = firstOrThrow(
+        (
+          await db.execute(sql`
+            WITH inv AS (
+              INSERT INTO invoices (public_id, number, subscription_id, status, currency, subtotal_cents,
+                                    discount_cents, tax_cents, total_cents, period_start, period_end, issued_at,
+                                    due_at, attempt_count)
+              SELECT ${publicId}, ${prefix} || lpad(n::text, greatest(4, length(n::text)), '0'), ${sub.id},
+                     'open', ${sub.currency}, ${subtotal}, ${discount}, ${tax}, ${totalCents},
+                     ${periodStart.toISOString()}, ${periodEnd.toISOString()}, ${now.toISOString()},
+                     ${now.toISOString()}, 0
+                FROM (SELECT count(*) + 1 AS n FROM invoices i JOIN subscriptions s ON s.id = i.subscription_id
+                       WHERE s.organization_id = ${sub.organizationId}) c
+              RETURNING id, number),
+            lines AS (
+              INSERT INTO invoice_line_items (invoice_id, sku, description, quantity, unit_cents)
+              SELECT inv.id, l.sku, l.description, l.quantity, l.unit_cents
+                FROM inv, (VALUES ${lineRows}) AS l(ord, sku, description, quantity, unit_cents)
+               ORDER BY l.ord),
+            audited AS (${audited})${spent}
+            SELECT id, number FROM inv`)
+        ).rows as { id: number | string; number: string }[],
+        'the inserted invoice',
+      );
+      const inv: Invoice = {
+        id: Number(id),
+        publicId,
+        number,
+        subscriptionId: sub.id,
+        status: 'open',
+        currency: sub.currency,
+        subtotalCents: subtotal,
+        discountCents: discount,
+        taxCents: tax,
+        totalCents,
+        periodStart,
+        periodEnd,
+        issuedAt: now,
+        dueAt: now,
+        paidAt: null,
+        attemptCount: 0,
+        nextAttemptAt: null,
+      };
+      return inv;
     },
 
     async createCoupon(input) {

@@ -260,6 +260,11 @@ describe.each(engines)('billing rules on $name', (engine) => {
       { sku: 'plan:team', quantity: 4, unit: 1800 },
       { sku: 'credit', quantity: 1, unit: delta },
     ]);
+    // The credit is used up with the invoice that took it.
+    const [{ credit }] = (
+      await db.execute(sql`SELECT credit_cents::int AS credit FROM subscriptions WHERE id = ${subscriptionId}`)
+    ).rows as { credit: number }[] as [{ credit: number }];
+    expect(credit).toBe(0);
   });
 
   it('numbers invoices per organisation from 0001; each event writes its audit row and its webhooks', async () => {
@@ -268,8 +273,15 @@ describe.each(engines)('billing rules on $name', (engine) => {
     await customer('US', 3, 'team');
     at('2026-04-01T00:00:00Z');
     await job('renewals');
-    const numbers = (await db.execute(sql`SELECT number FROM invoices ORDER BY id`)).rows.map((r: any) => r.number);
-    expect(numbers).toEqual(['ACME-1-0001', 'ACME-2-0001', 'ACME-1-0002', 'ACME-2-0002']);
+    const numbers = (
+      await db.execute(
+        sql`SELECT i.number, upper(o.tenant_slug) AS slug FROM invoices i
+            JOIN subscriptions s ON s.id = i.subscription_id JOIN organizations o ON o.id = s.organization_id
+            ORDER BY i.id`,
+      )
+    ).rows as { number: string; slug: string }[];
+    const [a, b] = [numbers[0]!.slug, numbers[1]!.slug];
+    expect(numbers.map((r) => r.number)).toEqual([`${a}-0001`, `${b}-0001`, `${a}-0002`, `${b}-0002`]);
     const events = (
       await db.execute(
         sql`SELECT organization_id::int AS org, action FROM audit_events
