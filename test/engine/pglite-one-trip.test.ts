@@ -157,7 +157,7 @@ describe('transactions on the embedded database, with fewer trips', () => {
   afterAll(() => pg?.close());
   const count = async () => (await pg.query<{ n: number }>('SELECT count(*)::int AS n FROM t')).rows[0]!.n;
 
-  it('send BEGIN with the first statement, COMMIT without a Sync of its own, and nothing for an empty one', async () => {
+  it('send BEGIN with the first statement, COMMIT with no Sync of its own, nothing for an empty one', async () => {
     trips.length = 0;
     await pg.transaction(async (tx) => {
       await tx.query('INSERT INTO t VALUES ($1)', [1]);
