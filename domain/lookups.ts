@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { BillingDb } from './billing-db.ts';
 import * as t from './schema.ts';
+import { renewalDue, webhookDue } from './job-due.ts';
 
 /**
  * The reads the app makes on almost every request and job tick, built once as prepared queries:
@@ -63,16 +64,14 @@ export function preparedLookups(db: BillingDb) {
     renewalsDue: db
       .select()
       .from(t.subscriptions)
-      .where(
-        and(inArray(t.subscriptions.status, ['active', 'trialing']), lte(t.subscriptions.currentPeriodEnd, p('now'))),
-      )
+      .where(renewalDue(p('now')))
       .orderBy(asc(t.subscriptions.id))
       .prepare('billing_renewals_due'),
     webhooksDue: db
       .select({ d: t.webhookDeliveries, url: t.webhookEndpoints.url, secret: t.webhookEndpoints.secret })
       .from(t.webhookDeliveries)
       .innerJoin(t.webhookEndpoints, eq(t.webhookEndpoints.id, t.webhookDeliveries.endpointId))
-      .where(and(eq(t.webhookDeliveries.status, 'pending'), lte(t.webhookDeliveries.nextAttemptAt, p('now'))))
+      .where(webhookDue(p('now')))
       .orderBy(asc(t.webhookDeliveries.id))
       .prepare('billing_webhooks_due'),
   };

@@ -4,6 +4,7 @@
 
 /** For binding authors: the contract between an app and the engine. */
 export type { AppBinding, LoadedScenario, SimContext } from './run/app-binding.ts';
+export type { TenantWeight } from './run/shard.ts';
 
 /** For binding authors: the scenario file format, strictly validated with file:line:column errors. */
 export {

@@ -1,6 +1,6 @@
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { HOUR_MS, idSource, type AppBinding, type SimContext, type SimDatabase } from '../../engine/index.ts';
+import { DAY_MS, HOUR_MS, idSource, type AppBinding, type SimContext, type SimDatabase } from '../../engine/index.ts';
 import {
   checkInvariants,
   createBillingFacade,
@@ -8,11 +8,10 @@ import {
   migrationFiles,
   schema,
   type BillingDb,
-  type BillingJob,
 } from '../../domain/index.ts';
 import { billingScenarioFormat, type BillingScenario } from './billing-scenario.ts';
 import { TenantActor, type World } from './actors/tenant-actor.ts';
-import { planTenants, ZoneCache } from './world/tenant-roster.ts';
+import { planTenants, ZoneCache, type TenantPlan } from './world/tenant-roster.ts';
 import { runCatalogue } from './world/catalogue.ts';
 import { edgeInstants } from './actors/edge-instants.ts';
 import { paymentsStub } from './vendor-stubs/payments-stub.ts';
@@ -20,6 +19,7 @@ import { emailStub, searchStub, webhookStub } from './vendor-stubs/messaging-stu
 import { vendorConfig, vendorNames } from './vendor-stubs/vendor-config.ts';
 import { estimateBillingScenario } from './billing-estimate.ts';
 import { tenantKey } from './tenant-key.ts';
+import { scheduleJobs } from './schedule-jobs.ts';
 
 /** The billing app's drizzle database over whichever driver the engine opened. */
 export function billingDb(db: SimDatabase): BillingDb {
@@ -72,24 +72,14 @@ export const billingBinding: AppBinding<BillingScenario> = {
 };
 
 /**
- * Runs one of the app's jobs on its own cadence, except that before the detail boundary a job
- * that runs more often than `batchMs` runs once per `batchMs` instead, as a nightly batch would.
- * Jobs run at priority 0: at equal time they see the state before actors act.
+ * A tenant's share of a run's work, to deal tenants to shards: its days in the run, plus its seats'
+ * days in the detailed window, where each member signs in and works every day (before the window
+ * telemetry is coarse, so a member costs little more than its invitation).
  */
-function scheduleJob(ctx: SimContext<BillingScenario>, job: BillingJob, batchMs: number): void {
-  const { scheduler, historyStartMs, detailFromMs } = ctx;
-  const firstDetailTick = historyStartMs + Math.ceil((detailFromMs - historyStartMs) / job.everyMs) * job.everyMs;
-  const next = (atMs: number) => {
-    if (atMs >= detailFromMs || job.everyMs >= batchMs) return atMs + job.everyMs;
-    return Math.min(atMs + batchMs, Math.max(firstDetailTick, atMs + job.everyMs));
-  };
-  const tick = async (atMs: number) => {
-    await job.run();
-    const at = next(atMs);
-    scheduler.at(at, `job:${job.name}`, () => tick(at), 0);
-  };
-  const first = historyStartMs + Math.max(job.everyMs, Math.min(batchMs, detailFromMs - historyStartMs));
-  scheduler.at(first, `job:${job.name}`, () => tick(first), 0);
+function tenantWeight(ctx: SimContext<BillingScenario>, plan: TenantPlan): number {
+  const days = (ctx.endMs - plan.signupMs) / DAY_MS;
+  const detailDays = (ctx.endMs - Math.max(plan.signupMs, ctx.detailFromMs)) / DAY_MS;
+  return days + plan.seats * (1 + detailDays);
 }
 
 export async function startBillingWorld(
@@ -110,14 +100,15 @@ export async function startBillingWorld(
   const world: World = { roster: planTenants(ctx, zones), successors: new Map(), refusals: new Map() };
   await runCatalogue(ctx, facade, world);
   const batchMs = ctx.scenario.value.activity.beforeDetail.jobsEveryHours * HOUR_MS;
-  for (const job of facade.jobs) scheduleJob(ctx, job, batchMs);
+  scheduleJobs(ctx, facade, batchMs);
   // Shutdown (and every checkpoint) writes what the ingest buffer still holds.
   scheduler.atEnd('app:flush-ingest', () => facade.flushIngest().then(() => {}));
 
   const edges = edgeInstants(startMs, endMs);
   const tenants: TenantActor[] = [];
+  const owned = ctx.dealTenants(world.roster.map((plan) => ({ label: plan.label, weight: tenantWeight(ctx, plan) })));
   for (const plan of world.roster) {
-    if (!ctx.owns(plan.label)) continue;
+    if (!owned.has(plan.label)) continue;
     const actor = new TenantActor(plan, ctx, facade, world);
     tenants.push(actor);
     scheduler.at(plan.signupMs, `${plan.label}:signup`, async () => {

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { UsageRecord } from '../ingest-buffer.ts';
 import type { AddPaymentMethodInput } from './payment-method-actions.ts';
 import type { CreateCouponInput } from './invoicing.ts';
@@ -23,6 +24,12 @@ export interface BillingJob {
   everyMs: number;
   /** One tick; `processed` counts what it handled (events, subscriptions, invoices…). */
   run(): Promise<{ processed: number }>;
+  /**
+   * A condition that holds whenever a tick now would find work (it may hold when the tick finds
+   * none, never the reverse). A host that runs several jobs at one instant can ask for all of them
+   * in one statement and skip the idle ones (facade.idleJobs).
+   */
+  due?(now: Date): SQL;
 }
 
 /**
@@ -81,4 +88,6 @@ export interface BillingFacade {
   softDeleteOrganization(input: SoftDeleteOrganizationInput, ctx: RequestContext): Promise<void>;
   /** `ingest`, `renewals`, `dunning`, `trial-expiry`, `card-expiry` and `webhook-retries`. */
   jobs: BillingJob[];
+  /** The names of these jobs whose `due` condition does not hold now, asked in one statement. */
+  idleJobs(jobs: BillingJob[]): Promise<Set<string>>;
 }

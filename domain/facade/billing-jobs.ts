@@ -1,12 +1,22 @@
-import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { DAY_MS, HOUR_MS } from '../durations.ts';
 import { addInterval } from '../money.ts';
 import * as t from '../schema.ts';
+import { anyWhere, cardExpired, dunningDue, renewalDue, trialEnding, webhookDue } from '../job-due.ts';
 import type { BillingJob } from './billing-facade.ts';
 import type { FacadeContext } from './facade-context.ts';
 import { seatLine } from './invoicing.ts';
 import type { Payments } from './payments.ts';
 import type { Webhooks } from './webhooks.ts';
+
+/** A daily job sees each trial exactly once in the (now+2d, now+3d] window: one reminder, no flag needed. */
+const trialWindow = (now: Date): [Date, Date] => [
+  new Date(now.getTime() + 2 * DAY_MS),
+  new Date(now.getTime() + 3 * DAY_MS),
+];
+
+/** The month an instant falls in, as year * 12 + month index (a card's expiry is compared with it). */
+const monthIndex = (now: Date) => now.getUTCFullYear() * 12 + now.getUTCMonth();
 
 /** The app's scheduled work, as data: the host decides how to run it (no hidden setInterval). */
 export function billingJobs(
@@ -26,6 +36,7 @@ export function billingJobs(
     {
       name: 'renewals',
       everyMs: HOUR_MS,
+      due: (now) => anyWhere('subscriptions', renewalDue(now)),
       async run() {
         const now = clock.now();
         const due = await lookup.renewalsDue.execute({ now: now.toISOString() });
@@ -67,11 +78,12 @@ export function billingJobs(
     {
       name: 'dunning',
       everyMs: DAY_MS,
+      due: (now) => anyWhere('invoices', dunningDue(now)),
       async run() {
         const due = await db
           .select({ id: t.invoices.id })
           .from(t.invoices)
-          .where(and(eq(t.invoices.status, 'open'), lte(t.invoices.nextAttemptAt, clock.now())))
+          .where(dunningDue(clock.now()))
           .orderBy(asc(t.invoices.id));
         for (const inv of due) await collect(inv.id);
         return { processed: due.length };
@@ -80,20 +92,12 @@ export function billingJobs(
     {
       name: 'trial-expiry',
       everyMs: DAY_MS,
+      due: (now) => anyWhere('subscriptions', trialEnding(...trialWindow(now))),
       async run() {
-        // A daily job sees each trial exactly once in the (now+2d, now+3d] window: one reminder, no flag needed.
-        const now = clock.now().getTime();
-        const after = new Date(now + 2 * DAY_MS);
-        const until = new Date(now + 3 * DAY_MS);
         const ending = await db
           .select()
           .from(t.subscriptions)
-          .where(
-            and(
-              eq(t.subscriptions.status, 'trialing'),
-              sql`${t.subscriptions.trialEndsAt} > ${after} AND ${t.subscriptions.trialEndsAt} <= ${until}`,
-            ),
-          )
+          .where(trialEnding(...trialWindow(clock.now())))
           .orderBy(asc(t.subscriptions.id));
         for (const sub of ending) {
           await email.send(
@@ -109,18 +113,13 @@ export function billingJobs(
     {
       name: 'card-expiry',
       everyMs: DAY_MS,
+      due: (now) => anyWhere('payment_methods', cardExpired(monthIndex(now))),
       async run() {
         const now = clock.now();
-        const ym = now.getUTCFullYear() * 12 + now.getUTCMonth();
         const rows = await db
           .update(t.paymentMethods)
           .set({ expiredAt: now })
-          .where(
-            and(
-              isNull(t.paymentMethods.expiredAt),
-              sql`${t.paymentMethods.expYear} * 12 + ${t.paymentMethods.expMonth} - 1 < ${ym}`,
-            ),
-          )
+          .where(cardExpired(monthIndex(now)))
           .returning({ id: t.paymentMethods.id });
         return { processed: rows.length };
       },
@@ -128,7 +127,21 @@ export function billingJobs(
     {
       name: 'webhook-retries',
       everyMs: HOUR_MS,
+      due: (now) => anyWhere('webhook_deliveries', webhookDue(now)),
       run: () => hooks.deliverDue(),
     },
   ];
+}
+
+/** The names of `jobs` whose `due` condition does not hold now: one statement for all of them. */
+export async function idleJobs({ db, clock }: FacadeContext, jobs: BillingJob[]): Promise<Set<string>> {
+  const probed = jobs.filter((job) => job.due);
+  if (probed.length === 0) return new Set();
+  const now = clock.now();
+  const columns = sql.join(
+    probed.map((job, i) => sql`${job.due!(now)} AS ${sql.identifier(`j${i}`)}`),
+    sql`, `,
+  );
+  const [row] = (await db.execute(sql`SELECT ${columns}`)).rows as Record<string, boolean>[];
+  return new Set(probed.filter((_, i) => row![`j${i}`] === false).map((job) => job.name));
 }

@@ -1,5 +1,5 @@
 import type { BillingFacade } from './billing-facade.ts';
-import { billingJobs } from './billing-jobs.ts';
+import { billingJobs, idleJobs } from './billing-jobs.ts';
 import { catalogueActions } from './catalogue-actions.ts';
 import { createFacadeContext } from './facade-context.ts';
 import type { FacadeDeps } from './facade-deps.ts';
@@ -50,5 +50,6 @@ export function createBillingFacade(deps: FacadeDeps): BillingFacade {
     flushIngest: ingest.flushIngest,
     softDeleteOrganization: organizations.softDeleteOrganization,
     jobs: billingJobs(ctx, hooks, pay, deps.ingestFlushMs),
+    idleJobs: (jobs) => idleJobs(ctx, jobs),
   };
 }

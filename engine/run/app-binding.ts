@@ -6,7 +6,7 @@ import type { Scheduler } from '../scheduler/scheduler.ts';
 import type { SideEffectLedger } from '../vendors/side-effect-ledger.ts';
 import type { TenantKey } from '../snapshot/diff-snapshots.ts';
 import type { LoadedScenario, ScenarioFormat } from '../config/scenario-file.ts';
-import type { Shard } from './shard.ts';
+import type { Shard, TenantWeight } from './shard.ts';
 import type { ScenarioEstimate } from './scenario-budget.ts';
 
 export type { LoadedScenario };
@@ -33,6 +33,12 @@ export interface SimContext<S = unknown> {
    * vendors, so that shards merge into the same snapshot whatever their number.
    */
   owns(tenantLabel: string): boolean;
+  /**
+   * The labels of `tenants` this process simulates, dealt to shards by weight (the binding's
+   * estimate of each tenant's work) instead of by label, so a whale does not hold one shard up.
+   * Every shard must pass the same list; a binding uses either this or `owns`, not both.
+   */
+  dealTenants(tenants: readonly TenantWeight[]): Set<string>;
   /** Real-time latency for vendor stubs (determinism tests inject it). */
   vendorLatencyMs?: () => number;
 }

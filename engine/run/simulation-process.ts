@@ -17,7 +17,7 @@ import { startVendorHarness, UnstubbedRequestError } from '../vendors/vendor-har
 import { SideEffectLedger } from '../vendors/side-effect-ledger.ts';
 import type { AppBinding, SimContext } from './app-binding.ts';
 import { checkClockLeaks } from './clock-leak-check.ts';
-import { ownsTenant, type Shard } from './shard.ts';
+import { dealTenants, ownsTenant, type Shard } from './shard.ts';
 
 /** What the parent asks one simulation process to do. */
 export interface ShardJob {
@@ -147,6 +147,7 @@ export async function simulateShard(
       endMs,
       shard: job.shard,
       owns: (label) => ownsTenant(job.shard, label),
+      dealTenants: (tenants) => dealTenants(job.shard, tenants),
       vendorLatencyMs: latency,
     };
     const guard: Pick<EgressGuard, 'attempts' | 'assertClean' | 'uninstall'> = sandbox

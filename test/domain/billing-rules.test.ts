@@ -297,6 +297,59 @@ describe.each(engines)('billing rules on $name', (engine) => {
     expect(hooks).toEqual([{ event_type: 'invoice.paid' }]);
   });
 
+  it('an invite writes the user and its audit row together; a duplicate writes nothing, takes no id', async () => {
+    const { organizationId } = await customer('US', 3, 'team');
+    const invite = () =>
+      facade.inviteUser({ organizationId, email: 'ann@acme.test', fullName: 'Ann Lee', role: 'member' }, ctx);
+    const first = await invite();
+    await expect(invite()).rejects.toMatchObject({ code: 'duplicate_email' });
+    const second = await facade.inviteUser(
+      { organizationId, email: 'bob@acme.test', fullName: 'Bob Lee', role: 'member' },
+      ctx,
+    );
+    expect(second.userId).toBe(first.userId + 1);
+    const invited = (
+      await db.execute(sql`SELECT payload->'target'->>'email' AS email FROM audit_events
+                            WHERE action = 'user.invited' ORDER BY id`)
+    ).rows;
+    expect(invited).toEqual([{ email: 'ann@acme.test' }, { email: 'bob@acme.test' }]);
+    await facade.changeRole({ userId: second.userId, role: 'admin' }, ctx);
+    await facade.deactivateUser({ userId: first.userId }, ctx);
+    const users = (
+      await db.execute(sql`SELECT email, role, deactivated_at IS NOT NULL AS gone FROM users
+                            WHERE email <> 'owner@acme.test' ORDER BY id`)
+    ).rows;
+    expect(users).toEqual([
+      { email: 'ann@acme.test', role: 'member', gone: true },
+      { email: 'bob@acme.test', role: 'admin', gone: false },
+    ]);
+    const actions = (
+      await db.execute(sql`SELECT action FROM audit_events WHERE action IN ('user.role_changed', 'user.deactivated')
+                            ORDER BY id`)
+    ).rows;
+    expect(actions).toEqual([{ action: 'user.role_changed' }, { action: 'user.deactivated' }]);
+  });
+
+  it('idleJobs names exactly the jobs whose tick would find nothing', async () => {
+    const due = async () => [...(await facade.idleJobs(facade.jobs))].sort((a, b) => a.localeCompare(b));
+    const allIdle = ['card-expiry', 'dunning', 'renewals', 'trial-expiry', 'webhook-retries'];
+    expect(await due()).toEqual(allIdle);
+    const { organizationId } = await customer('US', 2, 'team');
+    await facade.addWebhookEndpoint({ organizationId, url: 'https://hooks.acme.test/a' }, ctx);
+    at('2026-04-01T00:00:00Z');
+    expect(await due()).toEqual(allIdle.filter((j) => j !== 'renewals'));
+    await job('renewals');
+    // The renewal's invoice.paid is queued for the endpoint: now the retries job has work.
+    expect(await due()).toEqual(allIdle.filter((j) => j !== 'webhook-retries'));
+    await job('webhook-retries');
+    expect(await due()).toEqual(allIdle);
+    // The card entered in customer() expires 12/2030: from January 2031 the card job has work.
+    at('2031-01-01T00:00:00Z');
+    expect(await due()).not.toContain('card-expiry');
+    expect((await job('card-expiry')).processed).toBe(1);
+    expect(await due()).toContain('card-expiry');
+  });
+
   it('dunning: a declined renewal goes past_due, is retried at +1, +3 and +5 days, then canceled', async () => {
     const { subscriptionId } = await customer('US', 2, 'starter');
     chargeOutcomes = ['decline', 'down', 'decline', 'decline'];
