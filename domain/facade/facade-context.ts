@@ -6,7 +6,14 @@ import { IngestBuffer } from '../ingest-buffer.ts';
 import { preparedLookups, type PreparedLookups } from '../lookups.ts';
 import * as t from '../schema.ts';
 import { vendorClients, type VendorClients } from '../vendors/vendor-clients.ts';
-import { auditRow, auditWriter, type AuditRow, type AuditWriter } from './audit-writer.ts';
+import {
+  auditedWrite,
+  auditRow,
+  auditWriter,
+  type AuditedWrite,
+  type AuditRow,
+  type AuditWriter,
+} from './audit-writer.ts';
 import { customerEmail, type CustomerEmail } from './customer-email.ts';
 import type { Clock, FacadeDeps } from './facade-deps.ts';
 import type { Organization, Plan, Subscription } from './row-types.ts';
@@ -22,6 +29,8 @@ export interface FacadeContext {
   audit: AuditWriter;
   /** The audit row as a statement, for an action that writes it in the same trip as another statement. */
   auditRow: AuditRow;
+  /** A write and its audit row (auditRow) in one statement. */
+  auditedWrite: AuditedWrite;
   email: CustomerEmail;
   /** A live (not soft-deleted) organisation, else a 'not_found' refusal. */
   orgOf(organizationId: number): Promise<Organization>;
@@ -54,6 +63,7 @@ export function createFacadeContext(deps: FacadeDeps): FacadeContext {
     lookup,
     audit: auditWriter(row),
     auditRow: row,
+    auditedWrite,
     email: customerEmail(vendor, lookup),
     async orgOf(organizationId) {
       const [org] = await lookup.organization.execute({ id: organizationId });

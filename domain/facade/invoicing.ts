@@ -3,7 +3,7 @@ import { taxCents } from '../money.ts';
 import * as t from '../schema.ts';
 import type { FacadeContext } from './facade-context.ts';
 import { firstOrThrow } from './first-or-throw.ts';
-import type { Invoice, Organization, Subscription } from './row-types.ts';
+import type { Invoice, Organization, PaymentCard, Subscription } from './row-types.ts';
 
 export interface InvoiceLine {
   sku: string;
@@ -25,6 +25,7 @@ export interface Invoicing {
    * Issues an invoice: lines, then coupon discount, then tax on the discounted amount.
    * total = lines - discount + tax, exactly.
    */
+  /** Issues an invoice; it also reads the card a charge would use, so charging it needs no lookup. */
   issueInvoice(
     sub: Subscription,
     org: Organization,
@@ -32,7 +33,7 @@ export interface Invoicing {
     periodStart: Date,
     periodEnd: Date,
     useCredit: boolean,
-  ): Promise<Invoice>;
+  ): Promise<{ invoice: Invoice; defaultCard: PaymentCard | null }>;
   createCoupon(input: CreateCouponInput): Promise<{ couponId: number }>;
 }
 
@@ -100,7 +101,12 @@ export function invoicing({ db, clock, newId, auditRow }: FacadeContext): Invoic
       // Issuing is the app's most frequent business write: the invoice, numbered 0001 on within
       // its organisation, its lines, its audit row and what it used up go in one statement (one
       // round trip, and no transaction around it).
-      const { id, number } = firstOrThrow(
+      const {
+        id,
+        number,
+        card_id: cardId,
+        provider_token: providerToken,
+      } = firstOrThrow(
         (
           await db.execute(sql`
             WITH inv AS (
@@ -120,8 +126,13 @@ export function invoicing({ db, clock, newId, auditRow }: FacadeContext): Invoic
                 FROM inv, (VALUES ${lineRows}) AS l(ord, sku, description, quantity, unit_cents)
                ORDER BY l.ord),
             audited AS (${audited})${spent}
-            SELECT id, number FROM inv`)
-        ).rows as { id: number | string; number: string }[],
+            SELECT inv.id, inv.number, card.id AS card_id, card.provider_token
+              FROM inv
+              LEFT JOIN LATERAL (SELECT id, provider_token FROM payment_methods
+                                  WHERE organization_id = ${sub.organizationId} AND is_default
+                                    AND expired_at IS NULL
+                                  ORDER BY id LIMIT 1) card ON true`)
+        ).rows as { id: number | string; number: string; card_id: number | string | null; provider_token: string }[],
         'the inserted invoice',
       );
       const inv: Invoice = {
@@ -143,7 +154,7 @@ export function invoicing({ db, clock, newId, auditRow }: FacadeContext): Invoic
         attemptCount: 0,
         nextAttemptAt: null,
       };
-      return inv;
+      return { invoice: inv, defaultCard: cardId === null ? null : { id: Number(cardId), providerToken } };
     },
 
     async createCoupon(input) {

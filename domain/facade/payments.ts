@@ -4,16 +4,17 @@ import { dunningGivesUp, nextDunningAttemptAt } from './dunning-schedule.ts';
 import type { FacadeContext } from './facade-context.ts';
 import { firstOrThrow } from './first-or-throw.ts';
 import type { InvoiceLine, Invoicing } from './invoicing.ts';
-import type { Invoice, Organization, Subscription } from './row-types.ts';
+import type { Invoice, Organization, PaymentCard, Subscription } from './row-types.ts';
 import { assertTransition } from './subscription-transitions.ts';
 import type { Webhooks } from './webhooks.ts';
 
 export interface Payments {
   /**
    * Charges an open invoice once with the organisation's default card: one payment_attempts row,
-   * the dunning schedule, the subscription's status, a receipt or dunning email.
+   * the dunning schedule, the subscription's status, a receipt or dunning email. `card` is the
+   * default card when the caller has just read it (null: there is none); else it is looked up.
    */
-  charge(inv: Invoice, org: Organization): Promise<'paid' | 'failed'>;
+  charge(inv: Invoice, org: Organization, card?: PaymentCard | null): Promise<'paid' | 'failed'>;
   /** Charges an open invoice once (the dunning job's way in); the dunning schedule decides when it is tried again. */
   collect(invoiceId: number): Promise<'paid' | 'failed'>;
   /** Issues an invoice and charges it straight away, with the rows just written rather than read back. */
@@ -32,7 +33,7 @@ export function payments(
   hooks: Webhooks,
   { issueInvoice }: Invoicing,
 ): Payments {
-  const charge = async (inv: Invoice, org: Organization): Promise<'paid' | 'failed'> => {
+  const charge = async (inv: Invoice, org: Organization, card?: PaymentCard | null): Promise<'paid' | 'failed'> => {
     const sub = { id: inv.subscriptionId, organizationId: org.id };
     const now = clock.now();
     const attemptNo = inv.attemptCount + 1;
@@ -42,7 +43,8 @@ export function payments(
     let vendorPaymentId: string | null = null;
     let pmId: number | null = null;
     if (inv.totalCents > 0) {
-      const [pm] = await lookup.defaultCard.execute({ organizationId: sub.organizationId });
+      const pm =
+        card !== undefined ? card : (await lookup.defaultCard.execute({ organizationId: sub.organizationId }))[0];
       if (!pm) {
         status = 'failed';
         failureCode = 'no_payment_method';
@@ -152,7 +154,8 @@ export function payments(
 
     async invoiceAndCharge(sub, lines, periodStart, periodEnd, useCredit, knownOrg) {
       const org = knownOrg ?? (await orgOf(sub.organizationId));
-      return charge(await issueInvoice(sub, org, lines, periodStart, periodEnd, useCredit), org);
+      const { invoice, defaultCard } = await issueInvoice(sub, org, lines, periodStart, periodEnd, useCredit);
+      return charge(invoice, org, defaultCard);
     },
   };
 }

@@ -42,7 +42,7 @@ export interface SubscriptionActions {
 }
 
 export function subscriptionActions(
-  { db, clock, newId, audit, auditRow, orgOf, subOf, planOf, planById }: FacadeContext,
+  { db, clock, newId, auditRow, auditedWrite, orgOf, subOf, planOf, planById }: FacadeContext,
   hooks: Webhooks,
   { invoiceAndCharge }: Payments,
 ): SubscriptionActions {
@@ -160,16 +160,17 @@ export function subscriptionActions(
         throw new DomainError('not_canceled', 'subscription is not canceled');
       }
       if (sub.status !== 'canceled') {
-        await db.transaction(async (tx) => {
-          await tx
+        await auditedWrite(
+          db,
+          db
             .update(t.subscriptions)
             .set({ cancelAtPeriodEnd: false, cancellationReason: null })
-            .where(eq(t.subscriptions.id, sub.id));
-          await audit(tx, sub.organizationId, 'subscription.reactivated', ctx, {
+            .where(eq(t.subscriptions.id, sub.id)),
+          auditRow(sub.organizationId, 'subscription.reactivated', ctx, {
             subscription_id: sub.publicId,
             new_period: false,
-          });
-        });
+          }),
+        );
         return;
       }
       assertTransition('canceled', 'active');
@@ -177,8 +178,9 @@ export function subscriptionActions(
       const plan = await planById(sub.planId);
       const now = clock.now();
       const end = addInterval(now, sub.interval);
-      await db.transaction(async (tx) => {
-        await tx
+      await auditedWrite(
+        db,
+        db
           .update(t.subscriptions)
           .set({
             status: 'active',
@@ -188,12 +190,12 @@ export function subscriptionActions(
             currentPeriodStart: now,
             currentPeriodEnd: end,
           })
-          .where(eq(t.subscriptions.id, sub.id));
-        await audit(tx, sub.organizationId, 'subscription.reactivated', ctx, {
+          .where(eq(t.subscriptions.id, sub.id)),
+        auditRow(sub.organizationId, 'subscription.reactivated', ctx, {
           subscription_id: sub.publicId,
           new_period: true,
-        });
-      });
+        }),
+      );
       await invoiceAndCharge(
         { ...sub, status: 'active' },
         [seatLine(plan.code, plan.name, sub.seats, plan.unitAmountCents)],

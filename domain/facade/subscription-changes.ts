@@ -30,7 +30,7 @@ export interface SubscriptionChanges {
 }
 
 export function subscriptionChanges(
-  { db, clock, audit, auditRow, subOf, planOf, planById }: FacadeContext,
+  { db, clock, auditRow, auditedWrite, subOf, planOf, planById }: FacadeContext,
   hooks: Webhooks,
   { invoiceAndCharge }: Payments,
 ): SubscriptionChanges {
@@ -110,15 +110,16 @@ export function subscriptionChanges(
         input.seats * plan.unitAmountCents,
         `${input.seats} seats`,
       );
-      await db.transaction(async (tx) => {
-        await tx.update(t.subscriptions).set({ seats: input.seats }).where(eq(t.subscriptions.id, sub.id));
-        await audit(tx, sub.organizationId, 'subscription.seats_changed', ctx, {
+      await auditedWrite(
+        db,
+        db.update(t.subscriptions).set({ seats: input.seats }).where(eq(t.subscriptions.id, sub.id)),
+        auditRow(sub.organizationId, 'subscription.seats_changed', ctx, {
           subscription_id: sub.publicId,
           from: sub.seats,
           to: input.seats,
           proration_cents: delta,
-        });
-      });
+        }),
+      );
       return { prorationCents: delta };
     },
   };

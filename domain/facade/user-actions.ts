@@ -1,8 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { DomainError } from '../domain-error.ts';
 import * as t from '../schema.ts';
 import type { FacadeContext } from './facade-context.ts';
-import { firstOrThrow } from './first-or-throw.ts';
 import type { RequestContext } from './request-context.ts';
 
 export interface NewMember {
@@ -58,37 +57,45 @@ export interface UserActions {
   recordSignIns(input: RecordSignInsInput): Promise<void>;
 }
 
-export function userActions({ db, clock, newId, ingest, lookup, audit, orgOf }: FacadeContext): UserActions {
+export function userActions({
+  db,
+  clock,
+  newId,
+  ingest,
+  lookup,
+  audit,
+  auditRow,
+  auditedWrite,
+  orgOf,
+}: FacadeContext): UserActions {
   return {
     async inviteUser(input, ctx) {
       const org = await orgOf(input.organizationId);
-      return db.transaction(async (tx) => {
-        const [dupe] = await tx
-          .select({ id: t.users.id })
-          .from(t.users)
-          .where(and(eq(t.users.organizationId, input.organizationId), eq(t.users.email, input.email)));
-        if (dupe) throw new DomainError('duplicate_email', `${input.email} is already a member`);
-        const user = firstOrThrow(
-          await tx
-            .insert(t.users)
-            .values({
-              publicId: newId('usr', org.publicId),
-              organizationId: input.organizationId,
-              email: input.email,
-              fullName: input.fullName,
-              role: input.role,
-              createdAt: clock.now(),
-            })
-            .returning(),
-          'the inserted user',
-        );
-        await audit(tx, input.organizationId, 'user.invited', ctx, {
-          user: user.publicId,
-          email: input.email,
-          role: input.role,
-        });
-        return { userId: user.id, publicId: user.publicId };
-      });
+      const publicId = newId('usr', org.publicId);
+      const now = clock.now().toISOString();
+      // One statement: the duplicate check, the user and its audit row, which is written only
+      // when the user is (a duplicate writes nothing and takes no id from either sequence).
+      const audited = auditRow(
+        input.organizationId,
+        'user.invited',
+        ctx,
+        { user: publicId, email: input.email, role: input.role },
+        sql`EXISTS (SELECT 1 FROM invited)`,
+      );
+      const rows = (
+        await db.execute(
+          sql`WITH invited AS (
+                INSERT INTO users (public_id, organization_id, email, full_name, role, created_at)
+                SELECT ${publicId}, ${input.organizationId}, ${input.email}, ${input.fullName}, ${input.role}, ${now}
+                 WHERE NOT EXISTS (SELECT 1 FROM users WHERE organization_id = ${input.organizationId}
+                                                          AND email = ${input.email})
+                RETURNING id),
+              audited AS (${audited})
+              SELECT id FROM invited`,
+        )
+      ).rows as { id: number | string }[];
+      if (!rows[0]) throw new DomainError('duplicate_email', `${input.email} is already a member`);
+      return { userId: Number(rows[0].id), publicId };
     },
 
     /** SCIM-style bulk provisioning: one statement for the users, one audit event for the batch. */
@@ -125,14 +132,15 @@ export function userActions({ db, clock, newId, ingest, lookup, audit, orgOf }: 
         throw new DomainError('not_found', `user ${input.userId} not found or deactivated`);
       }
       if (user.role === 'owner') throw new DomainError('owner_role', 'the owner role cannot be changed');
-      await db.transaction(async (tx) => {
-        await tx.update(t.users).set({ role: input.role }).where(eq(t.users.id, user.id));
-        await audit(tx, user.organizationId, 'user.role_changed', ctx, {
+      await auditedWrite(
+        db,
+        db.update(t.users).set({ role: input.role }).where(eq(t.users.id, user.id)),
+        auditRow(user.organizationId, 'user.role_changed', ctx, {
           user: user.publicId,
           from: user.role,
           to: input.role,
-        });
-      });
+        }),
+      );
     },
 
     async deactivateUser(input, ctx) {
@@ -141,10 +149,11 @@ export function userActions({ db, clock, newId, ingest, lookup, audit, orgOf }: 
         throw new DomainError('not_found', `user ${input.userId} not found or already deactivated`);
       }
       if (user.role === 'owner') throw new DomainError('owner_role', 'the owner cannot be deactivated');
-      await db.transaction(async (tx) => {
-        await tx.update(t.users).set({ deactivatedAt: clock.now() }).where(eq(t.users.id, user.id));
-        await audit(tx, user.organizationId, 'user.deactivated', ctx, { user: user.publicId });
-      });
+      await auditedWrite(
+        db,
+        db.update(t.users).set({ deactivatedAt: clock.now() }).where(eq(t.users.id, user.id)),
+        auditRow(user.organizationId, 'user.deactivated', ctx, { user: user.publicId }),
+      );
     },
 
     /** Accepted now, written by the `ingest` job (see IngestBuffer). */
