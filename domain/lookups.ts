@@ -61,9 +61,11 @@ export function preparedLookups(db: BillingDb) {
       .orderBy(asc(t.paymentMethods.id))
       .limit(1)
       .prepare('billing_default_card'),
+    // Asked only when the job's probe found one due (BillingJob.due), so the join costs no idle tick.
     renewalsDue: db
-      .select()
+      .select({ sub: t.subscriptions, org: t.organizations })
       .from(t.subscriptions)
+      .innerJoin(t.organizations, eq(t.organizations.id, t.subscriptions.organizationId))
       .where(renewalDue(p('now')))
       .orderBy(asc(t.subscriptions.id))
       .prepare('billing_renewals_due'),

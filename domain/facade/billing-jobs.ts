@@ -40,7 +40,7 @@ export function billingJobs(
       async run() {
         const now = clock.now();
         const due = await lookup.renewalsDue.execute({ now: now.toISOString() });
-        for (const sub of due) {
+        for (const { sub, org } of due) {
           if (sub.cancelAtPeriodEnd) {
             await db.transaction(async (tx) => {
               await tx
@@ -60,16 +60,14 @@ export function billingJobs(
           const plan = await planById(sub.planId);
           const start = sub.currentPeriodEnd;
           const end = addInterval(start, sub.interval);
-          await db
-            .update(t.subscriptions)
-            .set({ status: 'active', currentPeriodStart: start, currentPeriodEnd: end })
-            .where(eq(t.subscriptions.id, sub.id));
+          // The renewed period is written with the invoice that bills it, in its statement. A
+          // deleted organisation is refused by orgOf, as for any action.
           await invoiceAndCharge(
             { ...sub, status: 'active' },
             [seatLine(plan.code, plan.name, sub.seats, plan.unitAmountCents)],
             start,
             end,
-            true,
+            { useCredit: true, renews: true, org: org.deletedAt ? await orgOf(org.id) : org },
           );
         }
         return { processed: due.length };

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { taxCents } from '../money.ts';
 import * as t from '../schema.ts';
 import type { FacadeContext } from './facade-context.ts';
@@ -32,9 +32,16 @@ export interface Invoicing {
     lines: InvoiceLine[],
     periodStart: Date,
     periodEnd: Date,
-    useCredit: boolean,
+    options: IssueOptions,
   ): Promise<{ invoice: Invoice; defaultCard: PaymentCard | null }>;
   createCoupon(input: CreateCouponInput): Promise<{ couponId: number }>;
+}
+
+export interface IssueOptions {
+  /** Take what the subscription has of credit from earlier plan changes. */
+  useCredit: boolean;
+  /** The invoice renews the subscription: it becomes active for [periodStart, periodEnd), in the same statement. */
+  renews?: boolean;
 }
 
 /** The line for a period of a plan's seats. */
@@ -49,7 +56,7 @@ export function seatLine(planCode: string, planName: string, seats: number, unit
 
 export function invoicing({ db, clock, newId, auditRow }: FacadeContext): Invoicing {
   return {
-    async issueInvoice(sub, org, lines, periodStart, periodEnd, useCredit) {
+    async issueInvoice(sub, org, lines, periodStart, periodEnd, { useCredit, renews }) {
       const allLines = [...lines];
       let subtotal = allLines.reduce((s, l) => s + l.quantity * l.unitCents, 0);
       let creditLeft = sub.creditCents;
@@ -92,12 +99,19 @@ export function invoicing({ db, clock, newId, auditRow }: FacadeContext): Invoic
         total_cents: totalCents,
         currency: sub.currency,
       });
-      // What the invoice used up of the subscription's credit and coupon.
-      const spent =
-        creditLeft !== sub.creditCents || monthsLeft !== sub.couponMonthsLeft
-          ? sql`, spent AS (UPDATE subscriptions SET credit_cents = ${creditLeft}, coupon_months_left = ${monthsLeft}
-                            WHERE id = ${sub.id})`
-          : sql``;
+      // What the invoice used up of the subscription's credit and coupon, and the period it renews:
+      // one UPDATE, since a statement may change a row only once.
+      const changes: SQL[] = [];
+      if (creditLeft !== sub.creditCents || monthsLeft !== sub.couponMonthsLeft) {
+        changes.push(sql`credit_cents = ${creditLeft}, coupon_months_left = ${monthsLeft}`);
+      }
+      if (renews) {
+        changes.push(sql`status = 'active', current_period_start = ${periodStart.toISOString()},
+                         current_period_end = ${periodEnd.toISOString()}`);
+      }
+      const spent = changes.length
+        ? sql`, spent AS (UPDATE subscriptions SET ${sql.join(changes, sql`, `)} WHERE id = ${sub.id})`
+        : sql``;
       // Issuing is the app's most frequent business write: the invoice, numbered 0001 on within
       // its organisation, its lines, its audit row and what it used up go in one statement (one
       // round trip, and no transaction around it).

@@ -3,7 +3,7 @@ import * as t from '../schema.ts';
 import { dunningGivesUp, nextDunningAttemptAt } from './dunning-schedule.ts';
 import type { FacadeContext } from './facade-context.ts';
 import { firstOrThrow } from './first-or-throw.ts';
-import type { InvoiceLine, Invoicing } from './invoicing.ts';
+import type { InvoiceLine, Invoicing, IssueOptions } from './invoicing.ts';
 import type { Invoice, Organization, PaymentCard, Subscription } from './row-types.ts';
 import { assertTransition } from './subscription-transitions.ts';
 import type { Webhooks } from './webhooks.ts';
@@ -17,14 +17,16 @@ export interface Payments {
   charge(inv: Invoice, org: Organization, card?: PaymentCard | null): Promise<'paid' | 'failed'>;
   /** Charges an open invoice once (the dunning job's way in); the dunning schedule decides when it is tried again. */
   collect(invoiceId: number): Promise<'paid' | 'failed'>;
-  /** Issues an invoice and charges it straight away, with the rows just written rather than read back. */
+  /**
+   * Issues an invoice and charges it straight away, with the rows just written rather than read
+   * back. `org`: the subscription's organisation when the caller has it (else it is looked up).
+   */
   invoiceAndCharge(
     sub: Subscription,
     lines: InvoiceLine[],
     periodStart: Date,
     periodEnd: Date,
-    useCredit: boolean,
-    knownOrg?: Organization,
+    options: IssueOptions & { org?: Organization },
   ): Promise<'paid' | 'failed'>;
 }
 
@@ -152,9 +154,9 @@ export function payments(
       return charge(row.inv, row.org.deletedAt ? await orgOf(row.org.id) : row.org);
     },
 
-    async invoiceAndCharge(sub, lines, periodStart, periodEnd, useCredit, knownOrg) {
-      const org = knownOrg ?? (await orgOf(sub.organizationId));
-      const { invoice, defaultCard } = await issueInvoice(sub, org, lines, periodStart, periodEnd, useCredit);
+    async invoiceAndCharge(sub, lines, periodStart, periodEnd, options) {
+      const org = options.org ?? (await orgOf(sub.organizationId));
+      const { invoice, defaultCard } = await issueInvoice(sub, org, lines, periodStart, periodEnd, options);
       return charge(invoice, org, defaultCard);
     },
   };

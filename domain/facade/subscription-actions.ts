@@ -108,14 +108,10 @@ export function subscriptionActions(
         return sub;
       });
       if (!trial) {
-        await invoiceAndCharge(
-          sub,
-          [seatLine(plan.code, plan.name, sub.seats, plan.unitAmountCents)],
-          now,
-          periodEnd,
-          false,
+        await invoiceAndCharge(sub, [seatLine(plan.code, plan.name, sub.seats, plan.unitAmountCents)], now, periodEnd, {
+          useCredit: false,
           org,
-        );
+        });
       }
       return { subscriptionId: sub.id };
     },
@@ -201,7 +197,7 @@ export function subscriptionActions(
         [seatLine(plan.code, plan.name, sub.seats, plan.unitAmountCents)],
         now,
         end,
-        true,
+        { useCredit: true },
       );
     },
   };

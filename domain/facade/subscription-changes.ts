@@ -44,7 +44,7 @@ export function subscriptionChanges(
         [{ sku: 'proration', description: `Remaining time: ${label}`, quantity: 1, unitCents: delta }],
         clock.now(),
         sub.currentPeriodEnd,
-        false,
+        { useCredit: false },
       );
     } else if (delta < 0) {
       await db
