@@ -1,5 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
-import * as t from '../schema.ts';
+import { sql } from 'drizzle-orm';
 import { dunningGivesUp, nextDunningAttemptAt } from './dunning-schedule.ts';
 import type { FacadeContext } from './facade-context.ts';
 import { firstOrThrow } from './first-or-throw.ts';
@@ -73,57 +72,78 @@ export function payments(
     }
     const paid = status === 'succeeded';
     const gaveUp = !paid && dunningGivesUp(attemptNo);
+    const event = paid ? 'invoice.paid' : 'invoice.payment_failed';
+    const invoiceStatus = paid ? 'paid' : gaveUp ? 'uncollectible' : 'open';
+    const paidAt = paid ? now.toISOString() : null;
+    const nextAttemptAt = paid || gaveUp ? null : nextDunningAttemptAt(inv, attemptNo, now).toISOString();
+    const audited = auditRow(sub.organizationId, event, null, {
+      invoice_id: inv.publicId,
+      attempt: attemptNo,
+      failure_code: failureCode,
+      amount_cents: inv.totalCents,
+    });
     await db.transaction(async (tx) => {
-      // One statement for the attempt, the invoice's new state and the subscription's status: a
-      // charge is the app's most frequent write, and each statement is a round trip.
-      const invoiceStatus = paid ? 'paid' : gaveUp ? 'uncollectible' : 'open';
-      const paidAt = paid ? now.toISOString() : null;
-      const nextAttemptAt = paid || gaveUp ? null : nextDunningAttemptAt(inv, attemptNo, now).toISOString();
-      const { subscription_status: was } = firstOrThrow(
-        (
-          await tx.execute(
-            sql`WITH attempt AS (
+      // A charge is the app's most frequent write, so one statement records the attempt, moves the
+      // invoice and the subscription, writes the audit row and reads the webhook endpoints (one row
+      // per endpoint, or one row without one). Every statement is a round trip; the transaction
+      // stays for the deliveries, which need the endpoints' ids.
+      // The subscription's move: a payment brings it back from past_due, a failure makes an active
+      // one past_due, giving up cancels it. Each is legal (subscription-transitions.ts).
+      const rows = (
+        await tx.execute(
+          sql`WITH attempt AS (
                 INSERT INTO payment_attempts (invoice_id, payment_method_id, vendor_payment_id, idempotency_key,
                                               status, failure_code, amount_cents, attempted_at)
                 VALUES (${inv.id}, ${pmId}, ${vendorPaymentId}, ${idempotencyKey},
-                        ${status}, ${failureCode}, ${inv.totalCents}, ${now.toISOString()}))
-              UPDATE invoices
-                 SET attempt_count = ${attemptNo}, status = ${invoiceStatus},
-                     paid_at = ${paidAt}, next_attempt_at = ${nextAttemptAt}
-               WHERE id = ${inv.id}
-           RETURNING (SELECT status FROM subscriptions WHERE id = ${sub.id}) AS subscription_status`,
-          )
-        ).rows as { subscription_status: string }[],
+                        ${status}, ${failureCode}, ${inv.totalCents}, ${now.toISOString()})),
+              charged AS (
+                UPDATE invoices
+                   SET attempt_count = ${attemptNo}, status = ${invoiceStatus},
+                       paid_at = ${paidAt}, next_attempt_at = ${nextAttemptAt}
+                 WHERE id = ${inv.id}
+             RETURNING id),
+              sub AS (
+                SELECT status AS was,
+                       CASE WHEN ${gaveUp}::boolean AND status <> 'canceled' THEN 'canceled'
+                            WHEN ${paid}::boolean AND status = 'past_due' THEN 'active'
+                            WHEN NOT ${paid}::boolean AND status = 'active' THEN 'past_due'
+                            ELSE status END AS next
+                  FROM subscriptions WHERE id = ${sub.id}),
+              moved AS (
+                UPDATE subscriptions s
+                   SET status = sub.next,
+                       canceled_at = CASE WHEN sub.next = 'canceled' THEN ${now.toISOString()}::timestamptz
+                                          ELSE s.canceled_at END,
+                       cancellation_reason = CASE WHEN sub.next = 'canceled' THEN 'payment_failed'
+                                                  ELSE s.cancellation_reason END
+                  FROM sub
+                 WHERE s.id = ${sub.id} AND sub.next <> sub.was),
+              audited AS (${audited})
+            SELECT (SELECT count(*) FROM charged)::int AS charged, sub.was, sub.next, e.id, e.public_id
+              FROM sub
+              LEFT JOIN LATERAL (SELECT id, public_id FROM webhook_endpoints
+                                  WHERE organization_id = ${sub.organizationId} AND disabled_at IS NULL) e ON true
+             ORDER BY e.id`,
+        )
+      ).rows as { charged: number; was: string; next: string; id: number | string | null; public_id: string | null }[];
+      const { was, next } = firstOrThrow(
+        rows.filter((r) => r.charged === 1),
         `invoice ${inv.publicId} and its subscription ${sub.id}`,
       );
-      let next = was;
-      if (paid && was === 'past_due') next = 'active';
-      if (!paid && was === 'active') next = 'past_due';
-      if (gaveUp && was !== 'canceled') next = 'canceled';
-      if (next !== was) {
-        assertTransition(was, next);
-        await tx
-          .update(t.subscriptions)
-          .set({
-            status: next,
-            ...(next === 'canceled' ? { canceledAt: now, cancellationReason: 'payment_failed' } : {}),
-          })
-          .where(eq(t.subscriptions.id, sub.id));
-      }
-      await hooks.enqueue(
-        tx,
-        sub.organizationId,
-        paid ? 'invoice.paid' : 'invoice.payment_failed',
-        { invoice: inv.publicId, amount: inv.totalCents, currency: inv.currency, attempt: attemptNo },
-        {
-          audit: auditRow(sub.organizationId, paid ? 'invoice.paid' : 'invoice.payment_failed', null, {
-            invoice_id: inv.publicId,
-            attempt: attemptNo,
-            failure_code: failureCode,
-            amount_cents: inv.totalCents,
-          }),
-        },
-      );
+      // The statement moved the subscription; the rules are checked here too, before it commits.
+      let expected = was;
+      if (paid && was === 'past_due') expected = 'active';
+      if (!paid && was === 'active') expected = 'past_due';
+      if (gaveUp && was !== 'canceled') expected = 'canceled';
+      if (next !== expected) throw new Error(`charge moved subscription ${sub.id} to ${next}, expected ${expected}`);
+      assertTransition(was, next);
+      const endpoints = rows.filter((r) => r.id !== null) as { id: number | string; public_id: string }[];
+      await hooks.queue(tx, endpoints, event, {
+        invoice: inv.publicId,
+        amount: inv.totalCents,
+        currency: inv.currency,
+        attempt: attemptNo,
+      });
     });
     const to = await email.billingAddress(org);
     if (paid) {

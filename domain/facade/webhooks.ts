@@ -26,6 +26,16 @@ export interface Webhooks {
     data: Record<string, unknown>,
     options?: { audit?: SQL },
   ): Promise<void>;
+  /**
+   * Queues one delivery of the event per endpoint given (its id and public id, as `enqueue` reads
+   * them), in the caller's transaction: for an action that read its endpoints in its own statement.
+   */
+  queue(
+    tx: BillingTx | BillingDb,
+    endpoints: { id: number | string; public_id: string }[],
+    type: string,
+    data: Record<string, unknown>,
+  ): Promise<void>;
   addWebhookEndpoint(
     input: AddWebhookEndpointInput,
     ctx: RequestContext,
@@ -37,6 +47,21 @@ export interface Webhooks {
 const WEBHOOK_MAX_ATTEMPTS = 5;
 
 export function webhooks({ db, clock, newId, vendor, lookup, audit, orgOf }: FacadeContext): Webhooks {
+  const queue: Webhooks['queue'] = async (tx, endpoints, type, data) => {
+    for (const ep of endpoints) {
+      const publicId = newId('evt', ep.public_id);
+      await tx.insert(t.webhookDeliveries).values({
+        publicId,
+        endpointId: Number(ep.id),
+        eventType: type,
+        payload: { id: publicId, type, data },
+        status: 'pending',
+        attemptCount: 0,
+        createdAt: clock.now(),
+        nextAttemptAt: clock.now(),
+      });
+    }
+  };
   return {
     async enqueue(tx, organizationId, type, data, options) {
       // Asked on every billing event and usually empty (most tenants have no endpoint), so a plain template.
@@ -45,20 +70,10 @@ export function webhooks({ db, clock, newId, vendor, lookup, audit, orgOf }: Fac
       // A data-modifying WITH runs whether or not the query reads it, before the rows are returned.
       const statement = options?.audit ? sql`WITH audited AS (${options.audit}) ${select}` : select;
       const endpoints = (await tx.execute(statement)).rows as { id: number | string; public_id: string }[];
-      for (const ep of endpoints) {
-        const publicId = newId('evt', ep.public_id);
-        await tx.insert(t.webhookDeliveries).values({
-          publicId,
-          endpointId: Number(ep.id),
-          eventType: type,
-          payload: { id: publicId, type, data },
-          status: 'pending',
-          attemptCount: 0,
-          createdAt: clock.now(),
-          nextAttemptAt: clock.now(),
-        });
-      }
+      await queue(tx, endpoints, type, data);
     },
+
+    queue,
 
     async addWebhookEndpoint(input, ctx) {
       if (!/^https:\/\//.test(input.url)) throw new DomainError('invalid_url', 'webhook endpoints must be https URLs');

@@ -371,6 +371,11 @@ describe.each(engines)('billing rules on $name', (engine) => {
     await job('dunning');
     expect((await invoices()).at(-1)).toMatchObject({ status: 'uncollectible', attempts: 4 });
     expect(await status(subscriptionId)).toBe('canceled');
+    const [ended] = (
+      await db.execute(sql`SELECT canceled_at, cancellation_reason FROM subscriptions WHERE id = ${subscriptionId}`)
+    ).rows as { canceled_at: Date | string; cancellation_reason: string }[];
+    expect(new Date(ended!.canceled_at).toISOString()).toBe('2026-04-06T00:00:00.000Z');
+    expect(ended!.cancellation_reason).toBe('payment_failed');
     const failures = (await db.execute(sql`SELECT status, failure_code FROM payment_attempts ORDER BY id`)).rows.slice(
       1,
     );
