@@ -21,9 +21,11 @@ const RUN_CONF = [
   'min_wal_size=32MB',
   'max_wal_size=64MB',
   'shared_buffers=32MB',
-  // Statements are kept by name (statement-cache.ts): planned for each execution's parameters, as
-  // an unnamed statement is, so the plans and the order of rows are those of a server's.
-  'plan_cache_mode=force_custom_plan',
+  // Statements are kept by name (statement-cache.ts), and PostgreSQL may reuse a generic plan for
+  // one after five executions, as it does for a server's prepared statements. Planning the app's
+  // statements with data-modifying WITH parts each time cost a sixth of a history run
+  // (docs/decisions/embedded-run-cost.md).
+  'plan_cache_mode=auto',
 ];
 
 /** WAL written since the last checkpoint that makes maintain() checkpoint (a quarter of max_wal_size). */

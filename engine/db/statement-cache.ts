@@ -39,11 +39,10 @@ export interface StatementUse<Rows> {
 /**
  * The named statements of one embedded session, by text. Parsing a statement and describing its
  * rows cost the embedded database about as much as running a simple one, so a text is parsed and
- * described once and later trips only bind and execute it. The plan is still made for each
- * execution's parameters when the session says `plan_cache_mode = force_custom_plan`, so results
- * are those of an unnamed statement. PostgreSQL re-plans a kept statement after a change to what
- * it reads; only a change to a table's columns would make one fail, so any statement that is not
- * harmless (above) closes them all first.
+ * described once and later trips only bind and execute it; PostgreSQL may keep a generic plan for
+ * it, as for a server's prepared statement. PostgreSQL re-plans a kept statement after a change to
+ * what it reads; only a change to a table's columns would make one fail, so any statement that is
+ * not harmless (above) closes them all first.
  */
 export class StatementCache<Rows> {
   readonly #kept = new Map<string, { name: string; rows: Rows }>();
