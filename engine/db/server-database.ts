@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { DUMP_SESSION_SQL } from './introspect.ts';
+import { nameStatements } from './server-statements.ts';
 import { explicitPgClient } from '../safety/server-target.ts';
 
 const copyTo = copyStreams.to;
@@ -56,6 +57,7 @@ export async function openServerDatabase(options: {
   // A run's database is disposable (a crash means a rerun, never data loss), so commits need not
   // wait for the WAL flush: the same rows, several times faster on a server with fsync on.
   await client.query(`SET timezone = 'UTC'; SET synchronous_commit = off`);
+  nameStatements(client);
   if (options.latencyMs) {
     const latency = options.latencyMs;
     const original = client.query.bind(client) as (...a: unknown[]) => unknown;

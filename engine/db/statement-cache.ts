@@ -87,16 +87,28 @@ export class StatementCache<Rows> {
 
   /** A script ran through the simple protocol: unless every statement in it is harmless, close all. */
   sawScript(script: string): void {
-    // Splitting at every `;`, even one inside a literal or a comment, can only find more pieces
-    // that are not harmless, so a doubt closes the statements rather than keeping them.
-    const pieces = script.split(';').filter((piece) => stripLeading(piece) !== '');
-    if (!pieces.every((piece) => HARMLESS.has(firstKeyword(piece)))) this.#closeAll(this.#closing);
+    if (!isHarmless(script)) this.#closeAll(this.#closing);
   }
 
   #closeAll(into: string[]): void {
     for (const { name } of this.#kept.values()) into.push(name);
     this.#kept.clear();
   }
+}
+
+/** Whether `text` is a statement worth keeping: it reads or writes rows. */
+export function isKeepable(text: string): boolean {
+  return PREPARED.has(firstKeyword(text));
+}
+
+/**
+ * Whether every statement in `script` leaves kept statements meaning what they meant. Splitting at
+ * every `;`, even one inside a literal or a comment, can only find more pieces that are not
+ * harmless, so a doubt closes the statements rather than keeping them.
+ */
+export function isHarmless(script: string): boolean {
+  const pieces = script.split(';').filter((piece) => stripLeading(piece) !== '');
+  return pieces.every((piece) => HARMLESS.has(firstKeyword(piece)));
 }
 
 function stripLeading(text: string): string {
