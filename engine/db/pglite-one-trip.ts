@@ -1,6 +1,7 @@
-import { parse, protocol, type PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
+import { protocol, type PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 import { query as templateQuery } from '@electric-sql/pglite/template';
 import pgUtils from 'pg/lib/utils.js';
+import { firstResult } from './pglite-results.ts';
 import { StatementCache } from './statement-cache.ts';
 
 type Query = <T>(query: string, params?: unknown[], options?: QueryOptions) => Promise<Results<T>>;
@@ -180,7 +181,7 @@ async function oneTrip<T>(
       if (use.rows) messages.unshift(use.rows);
       await pg._cleanupBlob();
       const blob = await pg._getWrittenBlob();
-      return parse.parseResults(messages, pg.parsers, options, blob)[0] as Results<T>;
+      return firstResult<T>(messages, pg.parsers, options, blob);
     } catch (error) {
       statements.failed(use);
       // As PGlite's own query reports a database error: with the statement and its parameters.

@@ -77,6 +77,42 @@ describe('queries with parameters on the embedded database, one trip each', () =
     expect(text).toBe('1\t42\n');
   });
 
+  it('hand back what PGlite’s own query does: rows, fields, counts, in either row mode', async () => {
+    const own = await createPglite();
+    const fast = await createPglite();
+    useOneTripQueries(fast);
+    const run = (pg: PGlite, text: string, params: unknown[], rowMode?: 'array' | 'object') =>
+      pg.query(text, params, { rowMode }).then((r) => ({ ...r }));
+    // Each write once on both, then each read in both row modes, twice, so that the second trip
+    // reads the row description its first trip kept.
+    const writes: [string, unknown[]][] = [
+      ['CREATE TABLE r (id int, at timestamptz, doc jsonb, big bigint, ok boolean, n numeric, xs text[])', []],
+      [
+        "INSERT INTO r VALUES ($1, $2, $3, 1, true, 1.5, '{a,b}'), ($4, NULL, NULL, NULL, NULL, NULL, NULL)",
+        [1, '2026-02-20T09:30:00Z', '{"a":1}', 2],
+      ],
+      ['UPDATE r SET big = big + 1 WHERE id > $1', [0]],
+      ['DELETE FROM r WHERE id = $1 RETURNING id', [2]],
+    ];
+    const reads: [string, unknown[]][] = [
+      ['SELECT * FROM r WHERE id >= $1 ORDER BY id', [0]],
+      ['SELECT id AS x, big AS x, $1::text AS "__proto__" FROM r WHERE id = $2', ['p', 1]],
+      ['SELECT 1 WHERE $1', [false]],
+    ];
+    for (const [text, params] of writes) {
+      expect(await run(fast, text, params), text).toEqual(await run(own, text, params));
+    }
+    for (const [text, params] of [...reads, ...reads]) {
+      for (const rowMode of ['object', 'array'] as const) {
+        expect(await run(fast, text, params, rowMode), `${text} (${rowMode})`).toEqual(
+          await run(own, text, params, rowMode),
+        );
+      }
+    }
+    await own.close();
+    await fast.close();
+  });
+
   it('parse a statement once and describe its rows once, with the rows of every execution', async () => {
     const pg = embedded.driver as PGlite;
     const text = 'SELECT id, label FROM kinds WHERE id >= $1 ORDER BY id';
