@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { DomainError } from '../domain-error.ts';
+import { pgArray } from '../pg-array.ts';
 import * as t from '../schema.ts';
 import type { FacadeContext } from './facade-context.ts';
 import type { RequestContext } from './request-context.ts';
@@ -102,27 +103,29 @@ export function userActions({
     async importUsers(input, ctx) {
       const org = await orgOf(input.organizationId);
       if (input.users.length === 0) return { users: [] };
+      const publicIds = input.users.map(() => newId('usr', org.publicId));
       return db.transaction(async (tx) => {
-        const now = clock.now();
-        const rows = await tx
-          .insert(t.users)
-          .values(
-            input.users.map((u) => ({
-              publicId: newId('usr', org.publicId),
-              organizationId: input.organizationId,
-              email: u.email,
-              fullName: u.fullName,
-              role: u.role,
-              createdAt: now,
-            })),
-          )
-          .onConflictDoNothing()
-          .returning({ id: t.users.id, publicId: t.users.publicId });
+        const now = clock.now().toISOString();
+        // A directory arrives in batches of hundreds: one array per column keeps the statement's
+        // text and its four parameters the same whatever the batch size (see ingest-buffer.ts).
+        const rows = (
+          await tx.execute(sql`
+            INSERT INTO users (public_id, organization_id, email, full_name, role, created_at)
+            SELECT u.public_id, ${input.organizationId}, u.email, u.full_name, u.role, ${now}
+              FROM unnest(${pgArray(publicIds)}::text[], ${pgArray(input.users.map((u) => u.email))}::text[],
+                          ${pgArray(input.users.map((u) => u.fullName))}::text[],
+                          ${pgArray(input.users.map((u) => u.role))}::text[])
+                   WITH ORDINALITY AS u(public_id, email, full_name, role, n)
+             ORDER BY u.n
+                ON CONFLICT DO NOTHING
+         RETURNING id, public_id`)
+        ).rows as { id: number | string; public_id: string }[];
         await audit(tx, input.organizationId, 'users.imported', ctx, {
           count: rows.length,
           skipped_duplicates: input.users.length - rows.length,
         });
-        return { users: rows.sort((a, b) => a.id - b.id).map((r) => ({ userId: r.id, publicId: r.publicId })) };
+        const users = rows.map((r) => ({ userId: Number(r.id), publicId: r.public_id }));
+        return { users: users.sort((a, b) => a.userId - b.userId) };
       });
     },
 

@@ -330,6 +330,29 @@ describe.each(engines)('billing rules on $name', (engine) => {
     expect(actions).toEqual([{ action: 'user.role_changed' }, { action: 'user.deactivated' }]);
   });
 
+  it('an import writes its users in order, any name as given, and skips a duplicate e-mail', async () => {
+    const { organizationId } = await customer('US', 3, 'team');
+    const names = ['Zoë "Z" O\'Brien', 'Back\\slash, {braces}', 'NULL', '', 'Ann Lee'];
+    const users = names.map((fullName, i) => ({ email: `u${i % 4}@acme.test`, fullName, role: 'member' }));
+    const { users: written } = await facade.importUsers({ organizationId, users }, ctx);
+    expect(written).toHaveLength(4);
+    expect(written.map((u) => u.userId)).toEqual([...written.map((u) => u.userId)].sort((a, b) => a - b));
+    const rows = (
+      await db.execute(sql`SELECT public_id, email, full_name FROM users
+                            WHERE organization_id = ${organizationId} AND role = 'member' ORDER BY id`)
+    ).rows;
+    expect(rows).toEqual(
+      names
+        .slice(0, 4)
+        .map((fullName, i) => ({ public_id: written[i]!.publicId, email: `u${i}@acme.test`, full_name: fullName })),
+    );
+    const [audit] = (
+      await db.execute(sql`SELECT payload->'target' AS t FROM audit_events
+                                            WHERE action = 'users.imported'`)
+    ).rows as any[];
+    expect(audit.t).toEqual({ count: 4, skipped_duplicates: 1 });
+  });
+
   it('idleJobs names exactly the jobs whose tick would find nothing', async () => {
     const due = async () => [...(await facade.idleJobs(facade.jobs))].sort((a, b) => a.localeCompare(b));
     const allIdle = ['card-expiry', 'dunning', 'renewals', 'trial-expiry', 'webhook-retries'];
