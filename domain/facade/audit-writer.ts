@@ -58,5 +58,13 @@ export function auditWriter(row: AuditRow): AuditWriter {
 export type AuditedWrite = (db: BillingTx | BillingDb, write: SQLWrapper, audit: SQL) => Promise<void>;
 
 export const auditedWrite: AuditedWrite = async (db, write, audit) => {
-  await db.execute(sql`WITH audited AS (${audit}) ${write.getSQL()}`);
+  await db.execute(withAudit(audit, write));
 };
+
+/**
+ * `statement` with `audit` as a data-modifying WITH in front: PostgreSQL runs it whether or not
+ * the statement reads it, before the statement's rows are returned.
+ */
+export function withAudit(audit: SQL, statement: SQLWrapper): SQL {
+  return sql`WITH audited AS (${audit}) ${statement.getSQL()}`;
+}

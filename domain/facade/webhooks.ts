@@ -3,6 +3,7 @@ import type { BillingDb, BillingTx } from '../billing-db.ts';
 import { DomainError } from '../domain-error.ts';
 import { HOUR_MS } from '../durations.ts';
 import * as t from '../schema.ts';
+import { withAudit } from './audit-writer.ts';
 import type { FacadeContext } from './facade-context.ts';
 import { firstOrThrow } from './first-or-throw.ts';
 import type { RequestContext } from './request-context.ts';
@@ -67,8 +68,7 @@ export function webhooks({ db, clock, newId, vendor, lookup, audit, orgOf }: Fac
       // Asked on every billing event and usually empty (most tenants have no endpoint), so a plain template.
       const select = sql`SELECT id, public_id FROM webhook_endpoints
                WHERE organization_id = ${organizationId} AND disabled_at IS NULL ORDER BY id`;
-      // A data-modifying WITH runs whether or not the query reads it, before the rows are returned.
-      const statement = options?.audit ? sql`WITH audited AS (${options.audit}) ${select}` : select;
+      const statement = options?.audit ? withAudit(options.audit, select) : select;
       const endpoints = (await tx.execute(statement)).rows as { id: number | string; public_id: string }[];
       await queue(tx, endpoints, type, data);
     },
