@@ -33,6 +33,7 @@ import {
 import { acquireDirLock } from '../util/dir-lock.ts';
 import { UsageError } from '../util/usage-error.ts';
 import type { AppBinding } from './app-binding.ts';
+import { releaseBundler } from './module-bundle.ts';
 import { bundleSimulation, sandboxArgs, type SimulationBundle } from './simulation-bundle.ts';
 import { checkpointLabel, FINAL_STATE, type ShardJob, type ShardMessage } from './simulation-process.ts';
 import { createProgress } from './progress.ts';
@@ -178,6 +179,7 @@ export async function generate(binding: AppBinding, options: GenerateOptions): P
   try {
     const projectRoot = resolve(options.projectRoot ?? dirname(options.bindingModule));
     const bundle = await bundleSimulation(options.bindingModule, projectRoot);
+    await releaseBundler();
     // The sandbox cannot start processes: the embedded cluster image is built here, first.
     if (options.backend === 'pglite') emptyClusterImage();
     backend = await prepareBackend({

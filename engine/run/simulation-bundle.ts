@@ -67,6 +67,10 @@ export function sandboxArgs(
     ...[...new Set(reads)].map((path) => `--allow-fs-read=${path}`),
     `--allow-fs-write=${allow.write}`,
     '--disable-warning=ExperimentalWarning',
+    // V8 lets the heap grow to up to four times what survived the last full collection before the
+    // next one; a run's live heap is a third of that peak. Half again as much halves the slack at
+    // the same speed (docs/decisions/embedded-run-cost.md).
+    '--heap-growing-percent=50',
     `--import=${pathToFileURL(bundle.preload).href}`,
   ];
   const env: NodeJS.ProcessEnv = { TZ: 'UTC', PATH: process.env.PATH ?? '/usr/bin:/bin' };
