@@ -1,7 +1,7 @@
 import { protocol, type PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 import { query as templateQuery } from '@electric-sql/pglite/template';
 import pgUtils from 'pg/lib/utils.js';
-import { firstResult } from './pglite-results.ts';
+import { firstResult, forgetShapes } from './pglite-results.ts';
 import { StatementCache } from './statement-cache.ts';
 
 type Query = <T>(query: string, params?: unknown[], options?: QueryOptions) => Promise<Results<T>>;
@@ -36,6 +36,11 @@ export function useOneTripQueries(pg: PGlite): void {
       return result;
     });
   }) as PGlite['query'];
+  const refreshArrayTypes = pg.refreshArrayTypes.bind(pg);
+  pg.refreshArrayTypes = async () => {
+    await refreshArrayTypes();
+    forgetShapes();
+  };
   const exec = pg.exec.bind(pg);
   pg.exec = ((text, options) => {
     statements.sawScript(text);

@@ -36,7 +36,7 @@ export function firstResult<T>(
       const count = parseInt(words[words.length - 1]!, 10);
       const result: Results<T> & { command: string } = {
         rows: rows as T[],
-        fields: shape.fields.slice(),
+        fields: shape.fields.map((field) => ({ ...field })),
         command,
         affectedRows: CHANGES_ROWS.has(command) ? count : 0,
       };
@@ -48,7 +48,15 @@ export function firstResult<T>(
   return { affectedRows: 0, rows: [], fields: [] };
 }
 
-const shapes = new WeakMap<object, { parsers: Parsers; shape: RowShape }>();
+let shapes = new WeakMap<object, { parsers: Parsers; shape: RowShape }>();
+
+/**
+ * Forgets every shape read: for after an instance's parsers changed in place, as PGlite's
+ * `refreshArrayTypes` does (a new parser map is noticed without it).
+ */
+export function forgetShapes(): void {
+  shapes = new WeakMap();
+}
 
 function shapeOf(description: Message, parsers: Parsers): RowShape {
   const known = shapes.get(description);

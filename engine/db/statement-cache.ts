@@ -20,6 +20,9 @@ const HARMLESS = new Set([
   'checkpoint',
   'lock',
   'copy',
+  // PREPARE takes only a statement that reads or writes rows; EXECUTE runs one.
+  'prepare',
+  'execute',
   'explain',
   'analyze',
   'vacuum',
@@ -115,7 +118,7 @@ function stripLeading(text: string): string {
   return text.replace(/^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/, '');
 }
 
-/** The statement's first keyword in lower case ('' when it does not start with one). */
+/** The statement's first keyword in lower case ('' when it does not start with one); `(SELECT …` is a select. */
 function firstKeyword(text: string): string {
-  return /^[a-z]+/i.exec(stripLeading(text))?.[0]?.toLowerCase() ?? '';
+  return /^[(\s]*([a-z]+)/i.exec(stripLeading(text))?.[1]?.toLowerCase() ?? '';
 }

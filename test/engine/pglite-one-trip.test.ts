@@ -113,6 +113,24 @@ describe('queries with parameters on the embedded database, one trip each', () =
     await fast.close();
   });
 
+  it('give each result its own fields, and read arrays of a new type once its parsers are refreshed', async () => {
+    const own = await createPglite();
+    const fast = await createPglite();
+    useOneTripQueries(fast);
+    const first = await fast.query('SELECT 1 AS one WHERE $1', [true]);
+    first.fields[0]!.name = 'changed';
+    expect((await fast.query('SELECT 1 AS one WHERE $1', [true])).rows).toEqual([{ one: 1 }]);
+    const select = 'SELECT ARRAY[$1::mood] AS m';
+    for (const pg of [own, fast]) {
+      await pg.exec(`CREATE TYPE mood AS ENUM ('happy', 'sad')`);
+      await pg.query(select, ['happy']);
+      await pg.refreshArrayTypes();
+    }
+    expect((await fast.query(select, ['happy'])).rows).toEqual((await own.query(select, ['happy'])).rows);
+    await own.close();
+    await fast.close();
+  });
+
   it('parse a statement once and describe its rows once, with the rows of every execution', async () => {
     const pg = embedded.driver as PGlite;
     const text = 'SELECT id, label FROM kinds WHERE id >= $1 ORDER BY id';

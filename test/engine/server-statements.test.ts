@@ -48,6 +48,33 @@ describe('the statements a server connection names', () => {
     expect((await named()).map((s) => s.statement)).toEqual(['SELECT v FROM t WHERE id = $1']);
   });
 
+  it('keep a statement usable after a value that cannot be sent, and leave the app’s own PREPARE alone', async () => {
+    const update = 'UPDATE t SET v = $1 WHERE id = $2';
+    await expect(db.query(update, [{ big: 1n }, 3])).rejects.toThrow(/BigInt/);
+    await db.query(update, ['tres', 3]);
+    expect(await db.query('SELECT v FROM t WHERE id = $1', [3])).toEqual([{ v: 'tres' }]);
+    await db.exec('PREPARE mine(int) AS SELECT v FROM t WHERE id = $1');
+    await db.exec('CREATE INDEX t_v ON t (v)');
+    expect(await db.query('EXECUTE mine(3)')).toEqual([{ v: 'tres' }]);
+    await db.exec('DEALLOCATE mine');
+  });
+
+  it('drop the names before a change sent in callback form, keeping the order statements were given', async () => {
+    const client = db.driver as {
+      query(text: string, callback: (error: Error | null) => void): void;
+      query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+    };
+    expect(await db.query('SELECT * FROM t WHERE id = $1', [2])).toEqual([{ id: 2, v: 'two' }]);
+    await new Promise<void>((resolve, reject) =>
+      client.query('ALTER TABLE t ADD COLUMN w int', (error) => (error ? reject(error) : resolve())),
+    );
+    expect(await db.query('SELECT * FROM t WHERE id = $1', [2])).toEqual([{ id: 2, v: 'two', w: null }]);
+    // Not awaited in between: the CREATE must still run before the INSERT that needs it.
+    await Promise.all([client.query('CREATE TABLE u (id int)'), client.query('INSERT INTO u VALUES ($1)', [1])]);
+    expect(await db.query('(SELECT id FROM u WHERE id = $1)', [1])).toEqual([{ id: 1 }]);
+    expect((await named()).map((s) => s.statement)).toContain('(SELECT id FROM u WHERE id = $1)');
+  });
+
   it('recover from a statement that fails to parse, and still stream COPY', async () => {
     await expect(db.query('SELECT nope FROM t WHERE id = $1', [1])).rejects.toThrow(/nope/);
     await expect(db.query('SELECT nope FROM t WHERE id = $1', [1])).rejects.toThrow(/nope/);
