@@ -1,9 +1,6 @@
 import type pg from 'pg';
 import pgUtils from 'pg/lib/utils.js';
-import { isHarmless, isKeepable } from './statement-cache.ts';
-
-/** At most this many texts get names; later ones run unnamed, so texts built per call cannot grow the session. */
-const MAX_NAMED = 1_000;
+import { isHarmless, isKeepable, MAX_STATEMENTS } from './statement-cache.ts';
 
 type QueryFn = (...args: unknown[]) => unknown;
 type QueryConfig = { text?: unknown; name?: unknown; values?: unknown[]; callback?: unknown; submit?: unknown };
@@ -58,7 +55,8 @@ export function nameStatements(client: pg.Client): void {
       return query(...args);
     }
     let name = names.get(text);
-    if (name === undefined && names.size < MAX_NAMED) names.set(text, (name = `sim_${next++}`));
+    // Beyond the embedded session's limit, later texts run unnamed: texts built per call cannot grow the session.
+    if (name === undefined && names.size < MAX_STATEMENTS) names.set(text, (name = `sim_${next++}`));
     if (name === undefined) return query(...args);
     // Values become text before the statement is sent, as node-postgres would make them: a value
     // it cannot serialise would otherwise fail after the Parse, and node-postgres would take the

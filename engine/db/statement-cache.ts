@@ -1,5 +1,5 @@
 /** At most this many statements are kept: an app that builds texts (IN lists of any length) cannot grow the session. */
-const MAX_STATEMENTS = 1_000;
+export const MAX_STATEMENTS = 1_000;
 
 // Statements worth keeping: they read or write rows and never change what a kept statement means.
 const PREPARED = new Set(['select', 'insert', 'update', 'delete', 'with', 'values', 'table']);
